@@ -1,0 +1,80 @@
+"""create_app(settings): middleware, routers, lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from redleaf.kit.health import router as health_router
+from redleaf.kit.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from redleaf.kit.responses import ORJSONResponse
+from redleaf.kit.runtime import Runtime
+from redleaf.settings import Settings, load_settings
+from redleaf.web.errors import install_error_handlers
+from redleaf.web.templating import STATIC_DIR
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = Runtime.build(settings)
+        app.state.runtime = runtime
+        worker = None
+        if settings.inprocess_worker:
+            from redleaf.kit.jobs.worker import start_inprocess_worker
+
+            worker = await start_inprocess_worker(runtime)
+        try:
+            yield
+        finally:
+            if worker is not None:
+                await worker.stop()
+            await runtime.close()
+
+    app = FastAPI(
+        title="Redleaf",
+        version="1",
+        lifespan=lifespan,
+        default_response_class=ORJSONResponse,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+
+    def body_limit(path: str, content_type: str) -> int:
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            return settings.form_body_max_bytes
+        return settings.json_body_max_bytes
+
+    # Added innermost first: the request context (ids, locale) wraps everything else.
+    app.add_middleware(BodySizeLimitMiddleware, limit_for=body_limit)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(health_router)
+    for router in feature_routers():
+        app.include_router(router)
+    return app
+
+
+def feature_routers() -> list:  # type: ignore[type-arg]
+    from redleaf.accounts import api as accounts_api
+    from redleaf.accounts import pages as accounts_pages
+    from redleaf.web import pages as web_pages
+
+    return [accounts_api.router, accounts_pages.router, web_pages.router]

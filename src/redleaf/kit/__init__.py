@@ -1,0 +1,1 @@
+"""Shared building blocks. Nothing in kit imports a feature package."""

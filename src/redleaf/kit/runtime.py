@@ -1,0 +1,60 @@
+"""The process-wide parts a request or job needs, built once per app (or worker) and closed at exit."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.requests import HTTPConnection
+
+from redleaf.kit.cpu import BoundedPool
+from redleaf.kit.db import make_engine, make_sessionmaker
+from redleaf.kit.events import EventBus, MemoryEventBus, RedisEventBus
+from redleaf.kit.ratelimit import Limiter, MemoryLimiter, NoLimiter, RedisLimiter
+from redleaf.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis | None
+    limiter: Limiter
+    events: EventBus
+    hash_pool: BoundedPool
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Runtime:
+        engine = make_engine(settings.resolved_database_url)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        limiter: Limiter
+        if not settings.rate_limits_enabled:
+            log.warning("REDLEAF_RATE_LIMITS=off: rate limits and surge mode are disabled")
+            limiter = NoLimiter()
+        elif redis is not None:
+            limiter = RedisLimiter(redis, settings.redis_prefix)
+        else:
+            limiter = MemoryLimiter()
+        events: EventBus = (
+            RedisEventBus(redis, settings.redis_prefix) if redis is not None else MemoryEventBus()
+        )
+        pool = BoundedPool(settings.hash_thread_count, settings.hash_queue_max, name="hash")
+        return cls(settings, engine, make_sessionmaker(engine), redis, limiter, events, pool)
+
+    async def close(self) -> None:
+        await self.events.close()
+        self.hash_pool.shutdown()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def get_runtime(connection: HTTPConnection) -> Runtime:
+    runtime: Runtime = connection.app.state.runtime
+    return runtime

@@ -1,0 +1,52 @@
+"""The request-scoped unit of work: one session per request, committed at the edge.
+
+`UnitOfWorkRoute` wraps every route handler: when the handler returns, the request's session
+(if one was opened) is committed before the response leaves; when it raises, it is rolled back.
+After-commit callbacks (events, job wake-ups) then run. Routes get the session with `Depends(db)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from redleaf.kit.db import commit, rollback
+from redleaf.kit.runtime import get_runtime
+
+
+def db(request: Request) -> AsyncSession:
+    session: AsyncSession | None = getattr(request.state, "db", None)
+    if session is None:
+        session = get_runtime(request).sessions()
+        request.state.db = session
+    return session
+
+
+class UnitOfWorkRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def run_in_transaction(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except BaseException:
+                session = getattr(request.state, "db", None)
+                if session is not None:
+                    await rollback(session)
+                    await session.close()
+                    request.state.db = None
+                raise
+            session = getattr(request.state, "db", None)
+            if session is not None:
+                try:
+                    await commit(session)
+                finally:
+                    await session.close()
+                    request.state.db = None
+            return response
+
+        return run_in_transaction

@@ -1,0 +1,7 @@
+"""Every table, imported in one place for Alembic and the test database."""
+
+from redleaf.accounts import models as accounts_models  # noqa: F401
+from redleaf.kit.db import Base
+from redleaf.kit.jobs import models as jobs_models  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,139 @@
+"""Configuration from REDLEAF_* environment variables and an optional `.env` file.
+
+Every limit a member can run into (sizes, counts, rates) is a named setting here, so an operator
+can tune it without touching code. `docs/operations.md` lists them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from redleaf.kit.rates import Rate
+
+
+def _default_host() -> str:
+    return os.environ.get("HOST", "127.0.0.1")
+
+
+def _default_port() -> int:
+    return int(os.environ.get("PORT", "8000"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="REDLEAF_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- where things live
+    var_dir: Path = Path("var")
+    database_url: str = ""  # empty: SQLite at var/redleaf.db
+    redis_url: str | None = None
+    redis_prefix: str = "redleaf:"
+    secret_key: str = ""  # empty: generated once into var/secret_key
+    host: str = Field(default_factory=_default_host)
+    port: int = Field(default_factory=_default_port)
+    workers: int = 1
+    base_url: str = ""  # public origin, e.g. https://redleaf.example; empty: from the request
+    trusted_proxies: bool = False  # honour X-Forwarded-Proto/For from a reverse proxy
+
+    # --- logging
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    # --- background work
+    inprocess_worker: bool = True  # `redleaf serve` also runs a job worker
+    job_lease_seconds: float = 60.0
+    job_poll_seconds: float = 1.0
+    job_max_attempts: int = 8
+    job_backoff_base_seconds: float = 2.0
+    job_backoff_max_seconds: float = 3600.0
+
+    # --- accounts
+    username_min_length: int = 3
+    username_max_length: int = 30
+    display_name_max_length: int = 40
+    bio_max_length: int = 300
+    password_min_length: int = 8
+    password_max_length: int = 256
+    interests_max: int = 20
+    languages_max: int = 10
+    token_name_max_length: int = 60
+    api_tokens_max: int = 50
+    session_days: int = 30
+    json_body_max_bytes: int = 1_048_576
+    form_body_max_bytes: int = 65_536
+
+    # --- password hashing (argon2id at OWASP's minimum: 19 MiB, t=2, p=1)
+    argon2_memory_kib: int = 19_456
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+    hash_threads: int = 0  # 0: one per CPU core
+    hash_queue_max: int = 64  # hashes waiting beyond this are refused with a surge 503
+
+    # --- rate limits and surge defences ("N/second|minute|hour|day")
+    rate_limits: Literal["on", "off"] = "on"
+    rate_signup_per_ip: Rate = Rate.parse("10/hour")
+    rate_login_per_ip: Rate = Rate.parse("30/minute")
+    rate_write_per_account: Rate = Rate.parse("120/minute")
+    rate_write_per_ip: Rate = Rate.parse("300/minute")
+    login_backoff_after: int = 5  # failed logins before the per-account back-off starts
+    login_backoff_base_seconds: float = 2.0
+    login_backoff_max_seconds: float = 900.0
+    surge_signup_rate: Rate = Rate.parse("40/second")  # above this, sign-ups wait in line
+    surge_retry_after_seconds: int = 30
+
+    @field_validator(
+        "rate_signup_per_ip",
+        "rate_login_per_ip",
+        "rate_write_per_account",
+        "rate_write_per_ip",
+        "surge_signup_rate",
+        mode="before",
+    )
+    @classmethod
+    def _parse_rate(cls, value: object) -> object:
+        return Rate.parse(value) if isinstance(value, str) else value
+
+    @property
+    def rate_limits_enabled(self) -> bool:
+        return self.rate_limits == "on"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.var_dir / 'redleaf.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        """The operator's key, or one generated on first run and kept in var/ (never in git)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+    @property
+    def hash_thread_count(self) -> int:
+        return self.hash_threads or max(1, os.cpu_count() or 1)
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

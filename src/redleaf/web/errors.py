@@ -1,0 +1,83 @@
+"""Every error a person can see, in their language: JSON for the API, a friendly page otherwise."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from redleaf.kit.errors import AppError, NotFound, SurgeQueued
+from redleaf.kit.i18n import gettext
+from redleaf.kit.middleware import is_api_path
+from redleaf.kit.responses import ORJSONResponse
+from redleaf.web.templating import render
+
+log = logging.getLogger(__name__)
+
+_HTTP_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "The request could not be processed."),
+    401: ("not_authenticated", "Please log in first."),
+    403: ("forbidden", "You are not allowed to do that."),
+    404: ("not_found", "We could not find that."),
+    405: ("method_not_allowed", "This address does not accept that method."),
+    413: ("payload_too_large", "The request is too large."),
+    415: ("unsupported_media_type", "This kind of content is not accepted here."),
+}
+INTERNAL = "Something went wrong on our side. It has been logged; please try again."
+
+
+def _page_or_json(request: Request, error: AppError) -> Response:
+    if is_api_path(request.url.path):
+        return ORJSONResponse(error.body(), status_code=error.status, headers=error.headers)
+    template = "surge.html" if isinstance(error, SurgeQueued) else "error.html"
+    return render(
+        request,
+        template,
+        {"error": error, "message": error.translated(), "status": error.status},
+        status_code=error.status,
+        headers=error.headers,
+    )
+
+
+async def app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    return _page_or_json(request, exc)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code, message = _HTTP_ERRORS.get(exc.status_code, ("error", "The request could not be processed."))
+    error = AppError(message, code=code, status=exc.status_code, headers=dict(exc.headers or {}))
+    return _page_or_json(request, error)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    error = AppError(
+        "This field is missing or has the wrong type.",
+        code="malformed_request",
+        status=422,
+        field=".".join(location) or None,
+    )
+    return _page_or_json(request, error)
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    error = AppError(INTERNAL, code="internal_error", status=500)
+    return _page_or_json(request, error)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, unexpected_error)
+
+
+__all__ = ["install_error_handlers", "NotFound", "gettext"]
