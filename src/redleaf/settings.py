@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     job_max_attempts: int = 8
     job_backoff_base_seconds: float = 2.0
     job_backoff_max_seconds: float = 3600.0
+    job_modules: list[str] = []  # extra modules to import so their handlers register (JSON list)
 
     # --- accounts
     username_min_length: int = 3

@@ -89,6 +89,7 @@ class UnsupportedMediaType(AppError):
 
 
 class RateLimited(AppError):
+    message_position = 2  # RateLimited(retry_after, message)
     status = 429
     code = "rate_limited"
     message = "You are going a little fast. Please try again in %(seconds)s seconds."
@@ -102,6 +103,7 @@ class RateLimited(AppError):
 
 
 class SurgeQueued(AppError):
+    message_position = 2
     status = 503
     code = "surge_queued"
     message = (

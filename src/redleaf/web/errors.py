@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from redleaf.kit.errors import AppError, NotFound, SurgeQueued
-from redleaf.kit.i18n import gettext
+from redleaf.kit.i18n import gettext, lazy
 from redleaf.kit.middleware import is_api_path
 from redleaf.kit.responses import ORJSONResponse
 from redleaf.web.templating import render
@@ -18,15 +18,15 @@ from redleaf.web.templating import render
 log = logging.getLogger(__name__)
 
 _HTTP_ERRORS: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "The request could not be processed."),
-    401: ("not_authenticated", "Please log in first."),
-    403: ("forbidden", "You are not allowed to do that."),
-    404: ("not_found", "We could not find that."),
-    405: ("method_not_allowed", "This address does not accept that method."),
-    413: ("payload_too_large", "The request is too large."),
-    415: ("unsupported_media_type", "This kind of content is not accepted here."),
+    400: ("bad_request", lazy("The request could not be processed.")),
+    401: ("not_authenticated", lazy("Please log in first.")),
+    403: ("forbidden", lazy("You are not allowed to do that.")),
+    404: ("not_found", lazy("We could not find that.")),
+    405: ("method_not_allowed", lazy("This address does not accept that method.")),
+    413: ("payload_too_large", lazy("The request is too large.")),
+    415: ("unsupported_media_type", lazy("This kind of content is not accepted here.")),
 }
-INTERNAL = "Something went wrong on our side. It has been logged; please try again."
+INTERNAL = lazy("Something went wrong on our side. It has been logged; please try again.")
 
 
 def _page_or_json(request: Request, error: AppError) -> Response:
@@ -49,7 +49,7 @@ async def app_error(request: Request, exc: Exception) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    code, message = _HTTP_ERRORS.get(exc.status_code, ("error", "The request could not be processed."))
+    code, message = _HTTP_ERRORS.get(exc.status_code, ("error", AppError.message))
     error = AppError(message, code=code, status=exc.status_code, headers=dict(exc.headers or {}))
     return _page_or_json(request, error)
 
