@@ -8,6 +8,7 @@ what the test suite uses to prove the Chinese catalogue is complete.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from redleaf.kit.errors import AppError
 from redleaf.kit.i18n import LOCALE_DIR, LOCALES
 
 SOURCE_DIR = LOCALE_DIR.parent
+_IDENTIFIER = re.compile(r"^[a-z0-9_]+$")
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
 
@@ -53,6 +55,8 @@ def extract() -> Catalog:
         options_map={"**/templates/**.html": JINJA_OPTIONS},
         keywords=keywords(),
     ):
+        if isinstance(message, str) and _IDENTIFIER.match(message):
+            continue  # `Error(field="password")`: babel takes the keyword's value; not a message
         catalog.add(message, None, [(filename, lineno)], context=context)
     for cls in _error_classes():  # class-level defaults are plain strings
         if cls.message:
