@@ -78,3 +78,12 @@ def feature_routers() -> list:  # type: ignore[type-arg]
     from redleaf.web import pages as web_pages
 
     return [accounts_api.router, accounts_pages.router, web_pages.router]
+
+
+def serve_app() -> FastAPI:
+    """The factory `redleaf serve` gives uvicorn: each server process configures its own logs."""
+    from redleaf.kit.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)
