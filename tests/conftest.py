@@ -8,6 +8,7 @@ at the end; every test starts from empty tables and a fresh Redis key prefix.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import uuid
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -92,8 +94,8 @@ async def _empty_tables(runtime: Runtime) -> None:
             await runtime.redis.delete(*keys)
 
 
-@pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[object]:
+@contextlib.asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         try:
@@ -102,13 +104,43 @@ async def app(settings: Settings) -> AsyncIterator[object]:
             await _empty_tables(application.state.runtime)
 
 
+def http_client(application: FastAPI, ip: str = "203.0.113.10") -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=application, client=(ip, 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
 @pytest.fixture
-def runtime(app) -> Runtime:  # type: ignore[no-untyped-def]
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    async with running_app(settings) as application:
+        yield application
+
+
+@pytest.fixture
+def app_with(settings: Settings):  # type: ignore[no-untyped-def]
+    """`async with app_with(surge_signup_rate="2/second") as (app, client):` for tuned settings."""
+
+    @contextlib.asynccontextmanager
+    async def make(**overrides: object) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+        tuned = settings.model_copy(update={k: _coerce(k, v) for k, v in overrides.items()})
+        async with running_app(tuned) as application, http_client(application) as http:
+            yield application, http
+
+    return make
+
+
+def _coerce(name: str, value: object) -> object:
+    from redleaf.kit.rates import Rate
+
+    is_rate = Settings.model_fields[name].annotation is Rate
+    return Rate.parse(value) if is_rate and isinstance(value, str) else value
+
+
+@pytest.fixture
+def runtime(app: FastAPI) -> Runtime:
     return app.state.runtime  # type: ignore[no-any-return]
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app) as http:
         yield http

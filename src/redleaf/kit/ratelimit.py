@@ -41,7 +41,7 @@ def _gcra(tat: float, now: float, rate: Rate, cost: int) -> tuple[bool, float, f
     tat = max(tat, now)
     new_tat = tat + interval * cost
     allow_at = new_tat - burst
-    if allow_at <= now:
+    if allow_at <= now + 1e-6:  # tolerance for float rounding of now + period - period
         return True, new_tat, 0.0
     return False, tat, allow_at - now
 
@@ -84,7 +84,7 @@ local tat = tonumber(redis.call('GET', key) or now)
 if tat < now then tat = now end
 local new_tat = tat + interval * cost
 local allow_at = new_tat - burst
-if allow_at <= now then
+if allow_at <= now + 0.000001 then
   redis.call('SET', key, tostring(new_tat), 'PX', math.ceil((new_tat - now) * 1000) + 1)
   return {1, '0'}
 end

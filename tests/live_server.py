@@ -1,0 +1,69 @@
+"""A real Redleaf server in a subprocess, for tests that need real HTTP (browser, schemathesis)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from redleaf.kit.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def live_server(tmp: Path, **env: str) -> Iterator[str]:
+    """Serve a fresh, migrated SQLite database from `tmp`; yields the base URL."""
+    database = f"sqlite+aiosqlite:///{tmp / 'live.db'}"
+    upgrade(database)
+    port = free_port()
+    environment = {
+        **os.environ,
+        "REDLEAF_DATABASE_URL": database,
+        "REDLEAF_VAR_DIR": str(tmp / "var"),
+        "REDLEAF_SECRET_KEY": "live-server-test-key",
+        "REDLEAF_LOG_FORMAT": "text",
+        "REDLEAF_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        **env,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "redleaf.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=environment,
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp / "server.log", "wb"),  # noqa: SIM115  (closed with the process)
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError((tmp / "server.log").read_text()[-3000:])
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start in 30 s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
