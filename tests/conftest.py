@@ -89,7 +89,9 @@ async def _empty_tables(runtime: Runtime) -> None:
             names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
             await connection.execute(text(f"TRUNCATE {names} CASCADE"))
     if runtime.redis is not None:
-        keys = [key async for key in runtime.redis.scan_iter(match=runtime.settings.redis_prefix + "*")]
+        keys = [
+            key async for key in runtime.redis.scan_iter(match=runtime.settings.redis_prefix + "*")
+        ]
         if keys:
             await runtime.redis.delete(*keys)
 

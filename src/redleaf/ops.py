@@ -51,22 +51,30 @@ async def check_report(settings: Settings) -> tuple[bool, list[str]]:
         if checks.get("database") == "ok":
             async with runtime.engine.connect() as connection:
                 try:
-                    revision = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+                    revision = await connection.scalar(
+                        text("SELECT version_num FROM alembic_version")
+                    )
                 except Exception:
                     revision = None
         head = current_head()
+        redis = (
+            f"{_masked(settings.redis_url)} -> {checks['redis']}"
+            if settings.redis_url
+            else "not configured (in-process broker and limits)"
+        )
+        worker = "in each server" if settings.inprocess_worker else "`redleaf worker`"
         lines = [
             f"database:     {_masked(settings.resolved_database_url)} -> {checks['database']}",
             f"schema:       {revision or 'not migrated'} (head {head})"
             + ("" if revision == head else "  run `redleaf migrate`"),
-            f"redis:        {_masked(settings.redis_url) if settings.redis_url else 'not configured (in-process broker and limits)'}"
-            + (f" -> {checks['redis']}" if "redis" in checks else ""),
+            f"redis:        {redis}",
             f"listen:       {settings.host}:{settings.port}, workers {settings.workers}",
-            f"job worker:   {'in each server process' if settings.inprocess_worker else 'separate (`redleaf worker`)'}",
+            f"job worker:   {worker}",
             f"rate limits:  {settings.rate_limits}",
             f"surge mode:   sign-ups above {settings.surge_signup_rate} wait in line",
-            f"hashing:      argon2id m={settings.argon2_memory_kib} KiB t={settings.argon2_time_cost} "
-            f"p={settings.argon2_parallelism}, {settings.hash_thread_count} threads, "
+            f"hashing:      argon2id m={settings.argon2_memory_kib} KiB "
+            f"t={settings.argon2_time_cost} p={settings.argon2_parallelism}, "
+            f"{settings.hash_thread_count} threads, "
             f"queue {settings.hash_queue_max}",
             f"log format:   {settings.log_format} at {settings.log_level}",
         ]

@@ -13,21 +13,47 @@ from redleaf.settings import Settings
 DEMO_PASSWORD = "redleaf-demo-2026"
 
 DEMO_ACCOUNTS = [
-    {"username": "lily", "display_name": "莉莉 Lily", "ui_language": "zh-Hans",
-     "bio": "成都人，火锅和川菜爱好者 🌶️ 分享我的周末探店。", "languages": ["zh", "en"],
-     "interests": ["food", "travel"]},
-    {"username": "jake", "display_name": "Jake from Ohio", "ui_language": "en",
-     "bio": "New here from TikTok. Learning Chinese one hotpot at a time.", "languages": ["en"],
-     "interests": ["food", "fitness", "music"]},
-    {"username": "mei", "display_name": "小美", "ui_language": "zh-Hans",
-     "bio": "护肤成分党｜敏感肌｜只说真话", "languages": ["zh"],
-     "interests": ["skincare", "makeup"]},
-    {"username": "sam", "display_name": "Sam ✈️", "ui_language": "en",
-     "bio": "Backpacking Yunnan this winter. Ask me about Dali!", "languages": ["en", "zh"],
-     "interests": ["travel", "photography", "outdoors"]},
+    {
+        "username": "lily",
+        "display_name": "莉莉 Lily",
+        "ui_language": "zh-Hans",
+        "bio": "成都人，火锅和川菜爱好者 🌶️ 分享我的周末探店。",
+        "languages": ["zh", "en"],
+        "interests": ["food", "travel"],
+    },
+    {
+        "username": "jake",
+        "display_name": "Jake from Ohio",
+        "ui_language": "en",
+        "bio": "New here from TikTok. Learning Chinese one hotpot at a time.",
+        "languages": ["en"],
+        "interests": ["food", "fitness", "music"],
+    },
+    {
+        "username": "mei",
+        "display_name": "小美",
+        "ui_language": "zh-Hans",
+        "bio": "护肤成分党｜敏感肌｜只说真话",
+        "languages": ["zh"],
+        "interests": ["skincare", "makeup"],
+    },
+    {
+        "username": "sam",
+        "display_name": "Sam ✈️",
+        "ui_language": "en",
+        "bio": "Backpacking Yunnan this winter. Ask me about Dali!",
+        "languages": ["en", "zh"],
+        "interests": ["travel", "photography", "outdoors"],
+    },
 ]
 
-DEMO_FOLLOWS = [("jake", "lily"), ("lily", "jake"), ("sam", "lily"), ("mei", "lily"), ("jake", "mei")]
+DEMO_FOLLOWS = [
+    ("jake", "lily"),
+    ("lily", "jake"),
+    ("sam", "lily"),
+    ("mei", "lily"),
+    ("jake", "mei"),
+]
 
 
 async def seed_demo(settings: Settings, *, if_empty: bool) -> list[str]:
@@ -43,16 +69,28 @@ async def seed_demo(settings: Settings, *, if_empty: bool) -> list[str]:
                     made[existing.username] = existing
                     continue
                 account = await service.do_signup(
-                    session, runtime, username=spec["username"], password=DEMO_PASSWORD,  # type: ignore[arg-type]
-                    display_name=spec["display_name"], ui_language=spec["ui_language"],  # type: ignore[arg-type]
+                    session,
+                    runtime,
+                    username=spec["username"],
+                    password=DEMO_PASSWORD,  # type: ignore[arg-type]
+                    display_name=spec["display_name"],
+                    ui_language=spec["ui_language"],  # type: ignore[arg-type]
                 )
                 await service.do_update_profile(
-                    session, settings, account, bio=spec["bio"], languages=spec["languages"],  # type: ignore[arg-type]
+                    session,
+                    settings,
+                    account,
+                    bio=spec["bio"],
+                    languages=spec["languages"],  # type: ignore[arg-type]
                     interests=spec["interests"],  # type: ignore[arg-type]
                 )
                 await service.do_onboard(
-                    session, settings, account, interests=account.interests,
-                    languages=account.languages, accept_guidelines=True,
+                    session,
+                    settings,
+                    account,
+                    interests=account.interests,
+                    languages=account.languages,
+                    accept_guidelines=True,
                 )
                 made[account.username] = account
             for follower, followee in DEMO_FOLLOWS:

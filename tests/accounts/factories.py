@@ -21,14 +21,20 @@ async def make_account(
     username = username or f"member{next(_counter)}"
     async with runtime.sessions() as session:
         account = await service.do_signup(
-            session, runtime, username=username, password=PASSWORD, **fields  # type: ignore[arg-type]
+            session,
+            runtime,
+            username=username,
+            password=PASSWORD,
+            **fields,  # type: ignore[arg-type]
         )
         account.role = role
         await commit(session)
         return account
 
 
-async def token_headers(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> dict[str, str]:
+async def token_headers(
+    client: httpx.AsyncClient, username: str, password: str = PASSWORD
+) -> dict[str, str]:
     response = await client.post(
         "/api/v1/auth/tokens", json={"username": username, "password": password, "name": "tests"}
     )

@@ -9,7 +9,12 @@ from tests.accounts.factories import PASSWORD, make_account, token_headers
 async def test_signup_returns_the_account(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/api/v1/accounts",
-        json={"username": "Lily_Chen", "password": PASSWORD, "display_name": "莉莉 🌸", "ui_language": "zh-Hans"},
+        json={
+            "username": "Lily_Chen",
+            "password": PASSWORD,
+            "display_name": "莉莉 🌸",
+            "ui_language": "zh-Hans",
+        },
     )
     assert response.status_code == 201, response.text
     body = response.json()
@@ -40,8 +45,12 @@ async def test_usernames_are_unique_case_insensitively(client: httpx.AsyncClient
         ("admin", "username_taken"),
     ],
 )
-async def test_bad_usernames_get_a_clear_400(client: httpx.AsyncClient, username: str, code: str) -> None:
-    response = await client.post("/api/v1/accounts", json={"username": username, "password": PASSWORD})
+async def test_bad_usernames_get_a_clear_400(
+    client: httpx.AsyncClient, username: str, code: str
+) -> None:
+    response = await client.post(
+        "/api/v1/accounts", json={"username": username, "password": PASSWORD}
+    )
     assert response.status_code in (400, 409)
     assert response.json()["error"]["code"] == code
     assert response.json()["error"]["message"]
@@ -58,8 +67,12 @@ async def test_bad_usernames_get_a_clear_400(client: httpx.AsyncClient, username
         ("aaaaaaaaaa", "password_too_common"),
     ],
 )
-async def test_weak_passwords_are_refused(client: httpx.AsyncClient, password: str, code: str) -> None:
-    response = await client.post("/api/v1/accounts", json={"username": "qiaoqiao99", "password": password})
+async def test_weak_passwords_are_refused(
+    client: httpx.AsyncClient, password: str, code: str
+) -> None:
+    response = await client.post(
+        "/api/v1/accounts", json={"username": "qiaoqiao99", "password": password}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == code
     assert response.json()["error"]["field"] == "password"
@@ -85,19 +98,25 @@ async def test_errors_speak_the_request_language(client: httpx.AsyncClient) -> N
         {"username": "lina", "password": PASSWORD, "is_admin": True},
     ],
 )
-async def test_wrong_types_are_malformed_422(client: httpx.AsyncClient, payload: dict[str, object]) -> None:
+async def test_wrong_types_are_malformed_422(
+    client: httpx.AsyncClient, payload: dict[str, object]
+) -> None:
     response = await client.post("/api/v1/accounts", json=payload)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "malformed_request"
 
 
-async def test_display_names_refuse_control_characters_and_overlength(client: httpx.AsyncClient) -> None:
+async def test_display_names_refuse_control_characters_and_overlength(
+    client: httpx.AsyncClient,
+) -> None:
     bad = await client.post(
-        "/api/v1/accounts", json={"username": "lina", "password": PASSWORD, "display_name": "Li\x00na"}
+        "/api/v1/accounts",
+        json={"username": "lina", "password": PASSWORD, "display_name": "Li\x00na"},
     )
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_characters"
     long = await client.post(
-        "/api/v1/accounts", json={"username": "lina", "password": PASSWORD, "display_name": "长" * 41}
+        "/api/v1/accounts",
+        json={"username": "lina", "password": PASSWORD, "display_name": "长" * 41},
     )
     assert long.status_code == 400 and long.json()["error"]["code"] == "too_long"
     html = await client.post(
@@ -141,16 +160,24 @@ async def test_wrong_password_is_401_and_backs_off(client: httpx.AsyncClient, ru
         )
         codes.append(response.json()["error"]["code"])
     assert codes[0] == "invalid_credentials"
-    blocked = await client.post("/api/v1/auth/tokens", json={"username": "unlucky", "password": PASSWORD})
+    blocked = await client.post(
+        "/api/v1/auth/tokens", json={"username": "unlucky", "password": PASSWORD}
+    )
     assert blocked.status_code == 429
     assert int(blocked.headers["retry-after"]) >= 1
     assert blocked.json()["error"]["code"] == "login_backoff"
 
 
-async def test_unknown_user_and_wrong_password_look_the_same(client: httpx.AsyncClient, runtime) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_user_and_wrong_password_look_the_same(
+    client: httpx.AsyncClient, runtime
+) -> None:  # type: ignore[no-untyped-def]
     await make_account(runtime, "real_one")
-    unknown = await client.post("/api/v1/auth/tokens", json={"username": "ghost", "password": PASSWORD})
-    wrong = await client.post("/api/v1/auth/tokens", json={"username": "real_one", "password": "nope-nope-1"})
+    unknown = await client.post(
+        "/api/v1/auth/tokens", json={"username": "ghost", "password": PASSWORD}
+    )
+    wrong = await client.post(
+        "/api/v1/auth/tokens", json={"username": "real_one", "password": "nope-nope-1"}
+    )
     assert unknown.status_code == wrong.status_code == 401
     assert unknown.json() == wrong.json()
 
@@ -161,8 +188,13 @@ async def test_profile_update_and_validation(client: httpx.AsyncClient, runtime)
     ok = await client.patch(
         "/api/v1/me",
         headers=headers,
-        json={"display_name": "小编 Editor", "bio": "Line one\nline two", "ui_language": "zh-Hans",
-              "languages": ["zh", "en"], "interests": ["food", "travel"]},
+        json={
+            "display_name": "小编 Editor",
+            "bio": "Line one\nline two",
+            "ui_language": "zh-Hans",
+            "languages": ["zh", "en"],
+            "interests": ["food", "travel"],
+        },
     )
     assert ok.status_code == 200, ok.text
     assert ok.json()["interests"] == ["food", "travel"]
@@ -182,7 +214,9 @@ async def test_follow_unfollow_and_counts(client: httpx.AsyncClient, runtime) ->
     await make_account(runtime, "bob")
     alice = await token_headers(client, "alice")
     assert (await client.post("/api/v1/users/bob/follow", headers=alice)).status_code == 204
-    assert (await client.post("/api/v1/users/bob/follow", headers=alice)).status_code == 204  # idempotent
+    assert (
+        await client.post("/api/v1/users/bob/follow", headers=alice)
+    ).status_code == 204  # idempotent
     bob = (await client.get("/api/v1/users/bob", headers=alice)).json()
     assert bob["counts"] == {"followers": 1, "following": 0}
     assert bob["relationship"]["following"] is True
@@ -226,7 +260,7 @@ async def test_block_hides_both_ways_and_cuts_follows(client: httpx.AsyncClient,
     # Dave can no longer see Carol, nor follow her.
     assert (await client.get("/api/v1/users/carol", headers=dave)).status_code == 404
     assert (await client.post("/api/v1/users/carol/follow", headers=dave)).status_code == 404
-    # Carol still sees Dave (to unblock), the follows are gone, and she cannot follow while blocking.
+    # Carol still sees Dave (to unblock), the follows are gone, and she cannot follow him.
     dave_profile = (await client.get("/api/v1/users/dave", headers=carol)).json()
     assert dave_profile["relationship"]["blocking"] is True
     assert dave_profile["counts"] == {"followers": 0, "following": 0}
@@ -256,16 +290,20 @@ async def test_change_password_ends_other_sessions(client: httpx.AsyncClient, ru
     await make_account(runtime, "rotator")
     headers = await token_headers(client, "rotator")
     bad = await client.post(
-        "/api/v1/me/password", headers=headers,
+        "/api/v1/me/password",
+        headers=headers,
         json={"current_password": "not-it-at-all", "new_password": "new-plum-blossom-7"},
     )
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "current_password"
     ok = await client.post(
-        "/api/v1/me/password", headers=headers,
+        "/api/v1/me/password",
+        headers=headers,
         json={"current_password": PASSWORD, "new_password": "new-plum-blossom-7"},
     )
     assert ok.status_code == 204
-    old = await client.post("/api/v1/auth/tokens", json={"username": "rotator", "password": PASSWORD})
+    old = await client.post(
+        "/api/v1/auth/tokens", json={"username": "rotator", "password": PASSWORD}
+    )
     assert old.status_code == 401
     await token_headers(client, "rotator", "new-plum-blossom-7")
 
@@ -282,9 +320,13 @@ async def test_export_and_delete(client: httpx.AsyncClient, runtime) -> None:  #
     assert archive["account"]["username"] == "leaver"
     assert archive["following"][0]["username"] == "friend"
     assert "password_hash" not in export.text
-    wrong = await client.request("DELETE", "/api/v1/me", headers=headers, json={"password": "nope-nope-1"})
+    wrong = await client.request(
+        "DELETE", "/api/v1/me", headers=headers, json={"password": "nope-nope-1"}
+    )
     assert wrong.status_code == 400
-    gone = await client.request("DELETE", "/api/v1/me", headers=headers, json={"password": PASSWORD})
+    gone = await client.request(
+        "DELETE", "/api/v1/me", headers=headers, json={"password": PASSWORD}
+    )
     assert gone.status_code == 204
     assert (await client.get("/api/v1/users/leaver")).status_code == 404
     assert (await client.get("/api/v1/users/friend")).json()["counts"]["followers"] == 0
@@ -295,11 +337,17 @@ async def test_staff_roles(client: httpx.AsyncClient, runtime) -> None:  # type:
     await make_account(runtime, "helper")
     boss = await token_headers(client, "boss")
     helper = await token_headers(client, "helper")
-    denied = await client.post("/api/v1/admin/accounts/boss/role", headers=helper, json={"role": "member"})
+    denied = await client.post(
+        "/api/v1/admin/accounts/boss/role", headers=helper, json={"role": "member"}
+    )
     assert denied.status_code == 403
-    promoted = await client.post("/api/v1/admin/accounts/helper/role", headers=boss, json={"role": "moderator"})
+    promoted = await client.post(
+        "/api/v1/admin/accounts/helper/role", headers=boss, json={"role": "moderator"}
+    )
     assert promoted.status_code == 200 and promoted.json()["role"] == "moderator"
-    bad = await client.post("/api/v1/admin/accounts/helper/role", headers=boss, json={"role": "king"})
+    bad = await client.post(
+        "/api/v1/admin/accounts/helper/role", headers=boss, json={"role": "king"}
+    )
     assert bad.status_code == 400
 
 
@@ -307,13 +355,21 @@ async def test_onboarding(client: httpx.AsyncClient, runtime) -> None:  # type: 
     await make_account(runtime, "newbie")
     headers = await token_headers(client, "newbie")
     refused = await client.post(
-        "/api/v1/me/onboarding", headers=headers,
+        "/api/v1/me/onboarding",
+        headers=headers,
         json={"interests": ["food"], "languages": ["en"], "accept_guidelines": False},
     )
-    assert refused.status_code == 400 and refused.json()["error"]["code"] == "guidelines_not_accepted"
+    assert (
+        refused.status_code == 400 and refused.json()["error"]["code"] == "guidelines_not_accepted"
+    )
     done = await client.post(
-        "/api/v1/me/onboarding", headers=headers,
-        json={"interests": ["food", "skincare"], "languages": ["en", "zh"], "accept_guidelines": True},
+        "/api/v1/me/onboarding",
+        headers=headers,
+        json={
+            "interests": ["food", "skincare"],
+            "languages": ["en", "zh"],
+            "accept_guidelines": True,
+        },
     )
     assert done.status_code == 200
     assert done.json()["onboarded"] is True and done.json()["guidelines_accepted"] is True

@@ -1,4 +1,4 @@
-"""schemathesis against /openapi.json of a real server: no input to the account endpoints gives a 5xx."""
+"""schemathesis against a real server's /openapi.json: no input to account endpoints gives a 5xx."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from tests.live_server import live_server
@@ -34,7 +34,9 @@ def auth_header(server: str) -> dict[str, str]:
 
 
 def test_account_endpoints_never_answer_5xx(server: str, auth_header: dict[str, str]) -> None:
-    schema = schemathesis.openapi.from_url(f"{server}/openapi.json").include(path_regex=ACCOUNT_PATHS)
+    schema = schemathesis.openapi.from_url(f"{server}/openapi.json").include(
+        path_regex=ACCOUNT_PATHS
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
     for operation in operations:
@@ -58,8 +60,12 @@ def test_account_endpoints_never_answer_5xx(server: str, auth_header: dict[str, 
                 assert mode is GenerationMode.NEGATIVE  # nothing to get wrong: no parameters
 
 
-
 def test_schema_lists_the_contract(server: str) -> None:
     paths = httpx.get(f"{server}/openapi.json").json()["paths"]
-    for path in ("/api/v1/accounts", "/api/v1/auth/tokens", "/api/v1/me", "/api/v1/users/{username}"):
+    for path in (
+        "/api/v1/accounts",
+        "/api/v1/auth/tokens",
+        "/api/v1/me",
+        "/api/v1/users/{username}",
+    ):
         assert path in paths

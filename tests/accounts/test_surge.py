@@ -8,7 +8,10 @@ from tests.accounts.factories import PASSWORD
 
 
 async def test_signup_surge_answers_503_with_retry_after(app_with) -> None:  # type: ignore[no-untyped-def]
-    async with app_with(surge_signup_rate="2/minute", surge_retry_after_seconds=7) as (_app, client):
+    async with app_with(surge_signup_rate="2/minute", surge_retry_after_seconds=7) as (
+        _app,
+        client,
+    ):
         codes = []
         for i in range(3):
             response = await client.post(
@@ -27,7 +30,11 @@ async def test_signup_surge_answers_503_with_retry_after(app_with) -> None:  # t
 async def test_signup_limit_per_ip(app_with) -> None:  # type: ignore[no-untyped-def]
     async with app_with(rate_signup_per_ip="2/hour") as (_app, client):
         statuses = [
-            (await client.post("/api/v1/accounts", json={"username": f"ip{i}", "password": PASSWORD})).status_code
+            (
+                await client.post(
+                    "/api/v1/accounts", json={"username": f"ip{i}", "password": PASSWORD}
+                )
+            ).status_code
             for i in range(3)
         ]
         assert statuses == [201, 201, 429]
@@ -36,7 +43,11 @@ async def test_signup_limit_per_ip(app_with) -> None:  # type: ignore[no-untyped
 async def test_login_limit_per_ip(app_with) -> None:  # type: ignore[no-untyped-def]
     async with app_with(rate_login_per_ip="3/minute") as (_app, client):
         statuses = [
-            (await client.post("/api/v1/auth/tokens", json={"username": "nobody", "password": "x" * 9})).status_code
+            (
+                await client.post(
+                    "/api/v1/auth/tokens", json={"username": "nobody", "password": "x" * 9}
+                )
+            ).status_code
             for _ in range(4)
         ]
         assert statuses == [401, 401, 401, 429]
@@ -46,7 +57,9 @@ async def test_a_burst_beyond_the_hash_pool_gets_503_never_500(app_with) -> None
     async with app_with(hash_threads=1, hash_queue_max=1) as (_app, client):
         responses = await asyncio.gather(
             *(
-                client.post("/api/v1/accounts", json={"username": f"burst{i}", "password": PASSWORD})
+                client.post(
+                    "/api/v1/accounts", json={"username": f"burst{i}", "password": PASSWORD}
+                )
                 for i in range(8)
             )
         )
@@ -59,7 +72,11 @@ async def test_a_burst_beyond_the_hash_pool_gets_503_never_500(app_with) -> None
 async def test_rate_limits_off_lets_everything_through(app_with) -> None:  # type: ignore[no-untyped-def]
     async with app_with(rate_limits="off", rate_signup_per_ip="1/hour") as (_app, client):
         statuses = [
-            (await client.post("/api/v1/accounts", json={"username": f"free{i}", "password": PASSWORD})).status_code
+            (
+                await client.post(
+                    "/api/v1/accounts", json={"username": f"free{i}", "password": PASSWORD}
+                )
+            ).status_code
             for i in range(3)
         ]
         assert statuses == [201, 201, 201]

@@ -1,4 +1,4 @@
-"""Request ids, security headers, locale negotiation, cursors, CSRF on cookie-authenticated API calls."""
+"""Request ids, security headers, locales, cursors, CSRF on cookie-authenticated API calls."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from redleaf.accounts import service
 from redleaf.kit import csrf
 from redleaf.kit.db import commit
+from redleaf.kit.errors import InvalidInput
 from redleaf.kit.i18n import normalise_locale, parse_accept_language
 from redleaf.kit.pagination import decode_cursor, encode_cursor
-from redleaf.kit.errors import InvalidInput
 from tests.accounts.factories import make_account
 
 
@@ -44,7 +44,11 @@ def test_accept_language_never_raises(header: str) -> None:
     assert parse_accept_language(header) in (None, "en", "zh-Hans")
 
 
-@given(st.lists(st.one_of(st.integers(-(2**63), 2**63 - 1), st.text(max_size=20)), min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.one_of(st.integers(-(2**63), 2**63 - 1), st.text(max_size=20)), min_size=1, max_size=3
+    )
+)
 def test_cursors_round_trip(key: list[object]) -> None:
     assert decode_cursor(encode_cursor(*key), len(key)) == key
 
@@ -60,12 +64,16 @@ def test_garbage_cursors_are_a_clear_400(cursor: str) -> None:
 async def _session_cookie(runtime, username: str) -> str:  # type: ignore[no-untyped-def]
     account = await make_account(runtime, username)
     async with runtime.sessions() as session:
-        _token, secret = await service.do_create_token(session, runtime.settings, account, kind="session")
+        _token, secret = await service.do_create_token(
+            session, runtime.settings, account, kind="session"
+        )
         await commit(session)
     return secret
 
 
-async def test_cookie_authenticated_api_writes_need_the_csrf_header(client: httpx.AsyncClient, runtime) -> None:  # type: ignore[no-untyped-def]
+async def test_cookie_authenticated_api_writes_need_the_csrf_header(
+    client: httpx.AsyncClient, runtime
+) -> None:  # type: ignore[no-untyped-def]
     secret = await _session_cookie(runtime, "cookie_user")
     await make_account(runtime, "target_user")
     token = csrf.new_token(runtime.settings.resolved_secret_key)
@@ -85,7 +93,8 @@ async def test_cookie_authenticated_api_writes_need_the_csrf_header(client: http
     )
     assert cross_site.status_code == 403
     ok = await client.post(
-        "/api/v1/users/target_user/follow", headers={"X-CSRF-Token": token, "Origin": "http://testserver"}
+        "/api/v1/users/target_user/follow",
+        headers={"X-CSRF-Token": token, "Origin": "http://testserver"},
     )
     assert ok.status_code == 204
 

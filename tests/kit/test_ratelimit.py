@@ -7,8 +7,8 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
-from redleaf.kit.rates import Rate
 from redleaf.kit.ratelimit import Limiter, MemoryLimiter, RedisLimiter
+from redleaf.kit.rates import Rate
 
 REDIS_URL = os.environ.get("REDLEAF_TEST_REDIS_URL")
 

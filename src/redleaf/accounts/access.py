@@ -24,7 +24,7 @@ async def load_account(session: AsyncSession, viewer: Account | None, username: 
     account = await repository.by_username(session, username.lstrip("@"))
     if account is None:
         raise _not_found()
-    if viewer is not None and viewer.id != account.id:
-        if await repository.is_blocking(session, account.id, viewer.id):
-            raise _not_found()
+    blocked = viewer is not None and viewer.id != account.id
+    if blocked and await repository.is_blocking(session, account.id, viewer.id):  # type: ignore[union-attr]
+        raise _not_found()
     return account

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from redleaf.accounts import access, repository, service
 from redleaf.accounts.auth import require_role, require_viewer, viewer
-from redleaf.accounts.limits import write_limit
+from redleaf.accounts.limits import login_limit, signup_limits, write_limit
 from redleaf.accounts.models import Account
 from redleaf.accounts.schemas import (
     AccountCreate,
@@ -26,18 +26,12 @@ from redleaf.accounts.schemas import (
 )
 from redleaf.kit.errors import InvalidInput
 from redleaf.kit.pagination import Page, decode_cursor, encode_cursor, page_params
-from redleaf.kit.ratelimit import limit_per_ip, surge_gate
 from redleaf.kit.responses import ORJSONResponse
 from redleaf.kit.runtime import Runtime, get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
 
 router = APIRouter(prefix="/api/v1", route_class=UnitOfWorkRoute, tags=["accounts"])
 
-signup_limits = [
-    Depends(surge_gate("signup", lambda s: s.surge_signup_rate)),
-    Depends(limit_per_ip("signup", lambda s: s.rate_signup_per_ip)),
-]
-login_limit = Depends(limit_per_ip("login", lambda s: s.rate_login_per_ip))
 NO_CONTENT = {"status_code": 204, "response_class": Response}
 
 
@@ -60,14 +54,20 @@ async def create_account(
     return service.get_me(account)
 
 
-@router.post("/auth/tokens", status_code=201, response_model=TokenCreated, dependencies=[login_limit])
+@router.post(
+    "/auth/tokens", status_code=201, response_model=TokenCreated, dependencies=[login_limit]
+)
 async def create_token(
     body: TokenCreate, request: Request, session: AsyncSession = Depends(db)
 ) -> dict[str, object]:
     runtime = runtime_of(request)
     account = await service.authenticate(session, runtime, body.username, body.password)
     token, secret = await service.do_create_token(
-        session, runtime.settings, account, kind="api", name=body.name or "",
+        session,
+        runtime.settings,
+        account,
+        kind="api",
+        name=body.name or "",
         user_agent=request.headers.get("user-agent", ""),
     )
     return {"id": str(token.id), "token": secret, "name": token.name}
@@ -75,7 +75,9 @@ async def create_token(
 
 @router.get("/auth/tokens", response_model=list[TokenOut])
 async def list_tokens(
-    request: Request, account: Account = Depends(require_viewer), session: AsyncSession = Depends(db)
+    request: Request,
+    account: Account = Depends(require_viewer),
+    session: AsyncSession = Depends(db),
 ) -> list[dict[str, object]]:
     current = request.state.token
     return [
@@ -205,8 +207,12 @@ def _people_route(direction: str):  # type: ignore[no-untyped-def]
             limit=limit + 1,
         )
         items = [
-            {"id": str(a.id), "username": a.username, "display_name": a.display_name,
-             "avatar_url": service.avatar_url(a)}
+            {
+                "id": str(a.id),
+                "username": a.username,
+                "display_name": a.display_name,
+                "avatar_url": service.avatar_url(a),
+            }
             for a, _since in rows[:limit]
         ]
         next_cursor = None
@@ -219,12 +225,18 @@ def _people_route(direction: str):  # type: ignore[no-untyped-def]
 
 
 router.add_api_route(
-    "/users/{username}/followers", _people_route("followers"), methods=["GET"],
-    response_model=Page[PersonOut], name="followers",
+    "/users/{username}/followers",
+    _people_route("followers"),
+    methods=["GET"],
+    response_model=Page[PersonOut],
+    name="followers",
 )
 router.add_api_route(
-    "/users/{username}/following", _people_route("following"), methods=["GET"],
-    response_model=Page[PersonOut], name="following",
+    "/users/{username}/following",
+    _people_route("following"),
+    methods=["GET"],
+    response_model=Page[PersonOut],
+    name="following",
 )
 
 
@@ -269,7 +281,11 @@ for _name, (_add, _remove) in _RELATIONS.items():
         )
 
 
-@router.post("/admin/accounts/{username}/role", response_model=ProfileOut, dependencies=[Depends(write_limit)])
+@router.post(
+    "/admin/accounts/{username}/role",
+    response_model=ProfileOut,
+    dependencies=[Depends(write_limit)],
+)
 async def set_role(
     username: str,
     body: RoleChange,

@@ -20,7 +20,7 @@ from redleaf.settings import Settings
 
 @cache
 def common_passwords() -> frozenset[str]:
-    """zxcvbn's list of the 30,000 most common passwords, plus our own file of Chinese favourites."""
+    """zxcvbn's 30,000 most common passwords, plus our own file of Chinese favourites."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     extra = resources.files("redleaf.accounts").joinpath("data/common_passwords_extra.txt")
@@ -29,7 +29,9 @@ def common_passwords() -> frozenset[str]:
     return frozenset(word.lower() for word in FREQUENCY_LISTS["passwords"]) | ours
 
 
-def check_password(settings: Settings, password: str, username: str, field: str = "password") -> None:
+def check_password(
+    settings: Settings, password: str, username: str, field: str = "password"
+) -> None:
     if len(password) < settings.password_min_length:
         raise InvalidInput(
             "Use at least %(min)s characters.",
@@ -66,7 +68,9 @@ def _hasher(memory_kib: int, time_cost: int, parallelism: int) -> PasswordHasher
 
 
 def hasher(settings: Settings) -> PasswordHasher:
-    return _hasher(settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism)
+    return _hasher(
+        settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism
+    )
 
 
 async def hash_password(settings: Settings, pool: BoundedPool, password: str) -> str:

@@ -32,7 +32,9 @@ async def username_taken(session: AsyncSession, username: str) -> bool:
 
 async def token_by_secret(session: AsyncSession, secret: str, kind: str) -> AuthToken | None:
     result = await session.execute(
-        select(AuthToken).where(AuthToken.secret_hash == secret_hash(secret), AuthToken.kind == kind)
+        select(AuthToken).where(
+            AuthToken.secret_hash == secret_hash(secret), AuthToken.kind == kind
+        )
     )
     return result.scalar_one_or_none()
 
@@ -55,7 +57,9 @@ async def count_api_tokens(session: AsyncSession, account_id: int) -> int:
     )
 
 
-async def delete_sessions_except(session: AsyncSession, account_id: int, keep_id: int | None) -> None:
+async def delete_sessions_except(
+    session: AsyncSession, account_id: int, keep_id: int | None
+) -> None:
     condition = and_(AuthToken.account_id == account_id, AuthToken.kind == "session")
     if keep_id is not None:
         condition = and_(condition, AuthToken.id != keep_id)
@@ -93,7 +97,9 @@ async def remove_follow(session: AsyncSession, follower_id: int, followee_id: in
 
 async def add_block(session: AsyncSession, blocker_id: int, blocked_id: int) -> None:
     await session.execute(
-        _insert_ignore(session, Block, blocker_id=blocker_id, blocked_id=blocked_id, created_at=utcnow())
+        _insert_ignore(
+            session, Block, blocker_id=blocker_id, blocked_id=blocked_id, created_at=utcnow()
+        )
     )
     # A block cuts the follows both ways.
     await session.execute(
@@ -216,11 +222,32 @@ async def follow_page(
     return [(row[0], row[1]) for row in (await session.execute(query)).all()]
 
 
+async def suggested_members(session: AsyncSession, viewer_id: int, limit: int) -> list[Account]:
+    """The newest active members the viewer neither follows nor has a block with either way."""
+    query = (
+        select(Account)
+        .where(
+            Account.id != viewer_id,
+            Account.state == "active",
+            ~exists().where(Follow.follower_id == viewer_id, Follow.followee_id == Account.id),
+            ~exists().where(
+                or_(
+                    and_(Block.blocker_id == viewer_id, Block.blocked_id == Account.id),
+                    and_(Block.blocker_id == Account.id, Block.blocked_id == viewer_id),
+                )
+            ),
+        )
+        .order_by(Account.created_at.desc(), Account.id.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
 async def ids_blocked_by_or_blocking(session: AsyncSession, account_id: int) -> set[int]:
     rows = await session.execute(
-        select(Block.blocked_id).where(Block.blocker_id == account_id).union(
-            select(Block.blocker_id).where(Block.blocked_id == account_id)
-        )
+        select(Block.blocked_id)
+        .where(Block.blocker_id == account_id)
+        .union(select(Block.blocker_id).where(Block.blocked_id == account_id))
     )
     return {int(r[0]) for r in rows}
 

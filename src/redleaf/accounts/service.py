@@ -96,7 +96,9 @@ def check_ui_language(value: str) -> str:
     return value
 
 
-def check_choices(values: list[str], allowed: dict[str, str], *, field: str, limit: int) -> list[str]:
+def check_choices(
+    values: list[str], allowed: dict[str, str], *, field: str, limit: int
+) -> list[str]:
     unique = list(dict.fromkeys(values))
     if len(unique) > limit:
         raise InvalidInput("Choose at most %(max)s.", code="too_many", field=field, max=limit)
@@ -151,7 +153,9 @@ async def _equalise_timing(runtime: Runtime, password: str) -> None:
     global _dummy_hash
     settings = runtime.settings
     if _dummy_hash is None:
-        _dummy_hash = await passwords.hash_password(settings, runtime.hash_pool, passwords.DUMMY_PASSWORD)
+        _dummy_hash = await passwords.hash_password(
+            settings, runtime.hash_pool, passwords.DUMMY_PASSWORD
+        )
     await passwords.verify_password(settings, runtime.hash_pool, _dummy_hash, password)
 
 
@@ -172,13 +176,19 @@ async def authenticate(
         await _equalise_timing(runtime, password)
         raise InvalidCredentials(field="password")
     now = utcnow()
-    if settings.rate_limits_enabled and account.login_blocked_until and account.login_blocked_until > now:
+    if (
+        settings.rate_limits_enabled
+        and account.login_blocked_until
+        and account.login_blocked_until > now
+    ):
         raise RateLimited(
             (account.login_blocked_until - now).total_seconds(),
             "Too many failed attempts. Please try again in %(seconds)s seconds.",
             code="login_backoff",
         )
-    ok = await passwords.verify_password(settings, runtime.hash_pool, account.password_hash, password)
+    ok = await passwords.verify_password(
+        settings, runtime.hash_pool, account.password_hash, password
+    )
     if not ok:
         failures = account.failed_logins + 1
         wait = _backoff_seconds(settings, failures)
@@ -281,7 +291,9 @@ async def do_update_profile(
     if display_name is not None:
         account.display_name = check_display_name(settings, display_name) or account.username
     if bio is not None:
-        account.bio = clean_text(bio, field="bio", max_length=settings.bio_max_length, multiline=True)
+        account.bio = clean_text(
+            bio, field="bio", max_length=settings.bio_max_length, multiline=True
+        )
     if ui_language is not None:
         account.ui_language = check_ui_language(ui_language)
     if languages is not None:
@@ -331,7 +343,9 @@ async def do_change_password(
     keep_token_id: int | None,
 ) -> None:
     settings = runtime.settings
-    if not await passwords.verify_password(settings, runtime.hash_pool, account.password_hash, current):
+    if not await passwords.verify_password(
+        settings, runtime.hash_pool, account.password_hash, current
+    ):
         raise InvalidInput(
             "Your current password is not right.", code="wrong_password", field="current_password"
         )
@@ -347,9 +361,13 @@ async def do_delete_account(
     session: AsyncSession, runtime: Runtime, account: Account, password: str
 ) -> None:
     settings = runtime.settings
-    if not await passwords.verify_password(settings, runtime.hash_pool, account.password_hash, password):
+    if not await passwords.verify_password(
+        settings, runtime.hash_pool, account.password_hash, password
+    ):
         raise InvalidInput("Your password is not right.", code="wrong_password", field="password")
-    await session.delete(account)  # tokens, follows, blocks and mutes go with it (ON DELETE CASCADE)
+    await session.delete(
+        account
+    )  # tokens, follows, blocks and mutes go with it (ON DELETE CASCADE)
     await session.flush()
 
 
@@ -371,7 +389,9 @@ def _not_self(viewer: Account, target: Account, message: str) -> None:
         raise InvalidInput(message, code="self_relation")
 
 
-async def do_follow(session: AsyncSession, runtime: Runtime, viewer: Account, target: Account) -> None:
+async def do_follow(
+    session: AsyncSession, runtime: Runtime, viewer: Account, target: Account
+) -> None:
     _not_self(viewer, target, lazy("You cannot follow yourself."))
     relation = await repository.relationship(session, viewer.id, target.id)
     if relation["blocking"]:
@@ -469,8 +489,12 @@ async def get_export(session: AsyncSession, account: Account) -> dict[str, objec
             "guidelines_accepted_at": _iso(account.guidelines_accepted_at),
         },
         "tokens": [
-            {"kind": t.kind, "name": t.name, "created_at": t.created_at.isoformat(),
-             "last_used_at": _iso(t.last_used_at)}
+            {
+                "kind": t.kind,
+                "name": t.name,
+                "created_at": t.created_at.isoformat(),
+                "last_used_at": _iso(t.last_used_at),
+            }
             for t in tokens
         ],
         **await repository.export_rows(session, account.id),

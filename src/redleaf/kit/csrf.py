@@ -1,4 +1,4 @@
-"""CSRF defence for cookie-authenticated requests: a signed double-submit token plus an Origin check.
+"""CSRF defence for cookie-authenticated requests: a signed double-submit token, an Origin check.
 
 Every page visitor gets an HttpOnly `redleaf_csrf` cookie holding `random.signature`. Forms carry
 the same value in a hidden `csrf_token` field; scripts send it in `X-CSRF-Token` (read from the
@@ -66,5 +66,7 @@ def check(connection: HTTPConnection, secret: str, submitted: str | None) -> Non
     cookie = connection.cookies.get(CSRF_COOKIE)
     if not same_origin(connection):
         raise CsrfFailed()
-    if not (cookie and submitted and is_valid(secret, cookie) and hmac.compare_digest(cookie, submitted)):
+    if not (
+        cookie and submitted and is_valid(secret, cookie) and hmac.compare_digest(cookie, submitted)
+    ):
         raise CsrfFailed()

@@ -97,7 +97,10 @@ class RateLimited(AppError):
     def __init__(self, retry_after: float, message: str | None = None, **kwargs: object) -> None:
         seconds = max(1, int(retry_after + 0.999))
         super().__init__(
-            message, headers={"Retry-After": str(seconds)}, seconds=seconds, **kwargs  # type: ignore[arg-type]
+            message,
+            headers={"Retry-After": str(seconds)},
+            seconds=seconds,
+            **kwargs,  # type: ignore[arg-type]
         )
         self.retry_after = seconds
 

@@ -48,7 +48,7 @@ class Subscription:
             self.dropped += 1
         self._queue.put_nowait((channel, event))
 
-    async def get(self, timeout: float | None = None) -> tuple[str, Event]:
+    async def get(self, timeout: float | None = None) -> tuple[str, Event]:  # noqa: ASYNC109
         return await asyncio.wait_for(self._queue.get(), timeout)
 
     async def __aiter__(self) -> AsyncIterator[tuple[str, Event]]:
@@ -139,7 +139,9 @@ class RedisEventBus:
                 continue
             channel = message["channel"]
             channel = channel.decode() if isinstance(channel, bytes) else channel
-            await self._local.publish(channel.removeprefix(self._prefix), orjson.loads(message["data"]))
+            await self._local.publish(
+                channel.removeprefix(self._prefix), orjson.loads(message["data"])
+            )
 
     async def close(self) -> None:
         if self._reader is not None:

@@ -40,5 +40,6 @@ async def readyz(request: Request) -> ORJSONResponse:
     checks = await probe(get_runtime(request))
     ready = all(value == "ok" for value in checks.values())
     return ORJSONResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
     )

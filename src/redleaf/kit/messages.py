@@ -90,8 +90,12 @@ def missing_translations(folder: str = "zh_Hans") -> list[str]:
         if not message.id:
             continue
         found = catalog.get(message.id)
-        translated = found is not None and not found.fuzzy and (
-            all(found.string) if isinstance(found.string, tuple | list) else bool(found.string)
+        translated = (
+            found is not None
+            and not found.fuzzy
+            and (
+                all(found.string) if isinstance(found.string, tuple | list) else bool(found.string)
+            )
         )
         if not translated:
             missing.append(message.id if isinstance(message.id, str) else message.id[0])

@@ -16,7 +16,13 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redleaf.kit.errors import PayloadTooLarge
-from redleaf.kit.i18n import DEFAULT_LOCALE, normalise_locale, parse_accept_language, reset_locale, set_locale
+from redleaf.kit.i18n import (
+    DEFAULT_LOCALE,
+    normalise_locale,
+    parse_accept_language,
+    reset_locale,
+    set_locale,
+)
 from redleaf.kit.logs import request_id_var
 
 access_log = logging.getLogger("redleaf.access")

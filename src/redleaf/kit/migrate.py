@@ -12,7 +12,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 def alembic_config(database_url: str) -> Config:
     if not MIGRATIONS_DIR.is_dir():
-        raise RuntimeError(f"migrations not found at {MIGRATIONS_DIR}; install with `pip install -e .`")
+        raise RuntimeError(
+            f"migrations not found at {MIGRATIONS_DIR}; install with `pip install -e .`"
+        )
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["database_url"] = database_url

@@ -43,7 +43,9 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key = orjson.loads(raw)
     except (binascii.Error, ValueError, orjson.JSONDecodeError):
-        raise InvalidInput("This page link is not valid.", code="invalid_cursor", field="cursor") from None
+        raise InvalidInput(
+            "This page link is not valid.", code="invalid_cursor", field="cursor"
+        ) from None
     if not isinstance(key, list) or len(key) != arity:
         raise InvalidInput("This page link is not valid.", code="invalid_cursor", field="cursor")
     return key

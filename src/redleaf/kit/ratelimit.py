@@ -142,7 +142,9 @@ async def enforce(connection: HTTPConnection, name: str, rate: Rate, key: str) -
         raise RateLimited(decision.retry_after)
 
 
-def limit_per_ip(name: str, rate: Callable[[Settings], Rate]) -> Callable[[Request], Awaitable[None]]:
+def limit_per_ip(
+    name: str, rate: Callable[[Settings], Rate]
+) -> Callable[[Request], Awaitable[None]]:
     """A dependency: `Depends(limit_per_ip("login", lambda s: s.rate_login_per_ip))`."""
 
     async def dependency(request: Request) -> None:

@@ -1,4 +1,4 @@
-"""The process-wide parts a request or job needs, built once per app (or worker) and closed at exit."""
+"""The process-wide parts a request or job needs: built once per app or worker, closed at exit."""
 
 from __future__ import annotations
 

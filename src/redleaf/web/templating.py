@@ -37,7 +37,10 @@ def _feature_loaders() -> dict[str, jinja2.BaseLoader]:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
-            [jinja2.FileSystemLoader(WEB_DIR / "templates"), jinja2.PrefixLoader(_feature_loaders())]
+            [
+                jinja2.FileSystemLoader(WEB_DIR / "templates"),
+                jinja2.PrefixLoader(_feature_loaders()),
+            ]
         ),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
@@ -105,5 +108,11 @@ def set_cookie(
 ) -> None:
     """Every cookie we set is HttpOnly and SameSite=Lax, and Secure whenever we are behind HTTPS."""
     response.set_cookie(
-        name, value, max_age=max_age, httponly=True, samesite="lax", secure=is_https(request), path="/"
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request),
+        path="/",
     )
