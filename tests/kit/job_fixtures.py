@@ -40,7 +40,7 @@ async def write_effect(session: AsyncSession, payload: dict[str, Any], ctx: JobC
     calls.append(("tests.effect", ctx.job_id, ctx.attempt))
     await _insert_effect(session, payload["key"], ctx)
     if marker := payload.get("marker"):
-        Path(f"{marker}.{ctx.attempt}").write_text(str(ctx.job_id))
+        await asyncio.to_thread(Path(f"{marker}.{ctx.attempt}").write_text, str(ctx.job_id))
     if ctx.attempt == 1 and (seconds := payload.get("first_attempt_sleep")):
         await asyncio.sleep(seconds)
     if payload.get("fail"):

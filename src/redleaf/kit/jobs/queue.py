@@ -13,10 +13,10 @@ import random
 import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import orjson
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.dml import Update
@@ -24,7 +24,7 @@ from sqlalchemy.sql.dml import Update
 from redleaf.kit.db import new_id, on_commit, utcnow
 from redleaf.kit.jobs.models import DEAD, DONE, QUEUED, RUNNING, Job
 
-jobs = Job.__table__
+jobs = cast(Table, Job.__table__)
 
 # Stored when the caller gives no max_attempts: the worker's `job_max_attempts` then applies, so
 # an operator can change it for jobs already queued.
@@ -196,9 +196,7 @@ async def renew_lease(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def backoff_seconds(
-    attempts: int, base: float, cap: float, jitter: float | None = None
-) -> float:
+def backoff_seconds(attempts: int, base: float, cap: float, jitter: float | None = None) -> float:
     """base·2^(attempts-1), capped, times a jitter in 0.8..1.2 so failed jobs do not retry in
     lockstep."""
     factor = jitter if jitter is not None else random.uniform(0.8, 1.2)

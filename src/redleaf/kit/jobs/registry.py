@@ -12,7 +12,10 @@ but before the commit is acknowledged), which the single transaction makes rare 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -60,3 +63,21 @@ def get_handler(kind: str) -> Handler | None:
 
 def registered_kinds() -> list[str]:
     return sorted(_handlers)
+
+
+def import_job_modules(extra: Iterable[str] = ()) -> list[str]:
+    """Import every `redleaf.<feature>.jobs` module, then `extra`, so their handlers register.
+
+    Found by name so that kit never imports a feature."""
+    import redleaf
+
+    names: list[str] = []
+    for info in pkgutil.iter_modules(redleaf.__path__):
+        if info.ispkg and info.name != "kit":
+            name = f"redleaf.{info.name}.jobs"
+            if importlib.util.find_spec(name) is not None:
+                names.append(name)
+    names.extend(extra)
+    for name in names:
+        importlib.import_module(name)
+    return names

@@ -12,20 +12,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib
-import importlib.util
 import logging
 import os
-import pkgutil
 import secrets
 import signal
 import socket
 import traceback
-from collections.abc import Iterable
 
 from redleaf.kit.db import commit, rollback
 from redleaf.kit.jobs import queue
-from redleaf.kit.jobs.registry import Handler, JobContext, get_handler
+from redleaf.kit.jobs.registry import Handler, JobContext, get_handler, import_job_modules
 from redleaf.kit.logs import configure_logging
 from redleaf.kit.runtime import Runtime
 from redleaf.settings import Settings, load_settings
@@ -81,8 +77,9 @@ class Worker:
         self._stopping, self._grace = True, grace
         self.wake()
 
-    async def stop(self, timeout: float = STOP_GRACE_SECONDS) -> None:
-        """Graceful: finish running jobs for up to `timeout` seconds, then cancel (and hand back)."""
+    async def stop(self, timeout: float = STOP_GRACE_SECONDS) -> None:  # noqa: ASYNC109
+        """Graceful: let running jobs finish for up to `timeout` seconds, then cancel them (they
+        are handed back to the queue)."""
         self.request_stop(timeout)
         if self._finished is not None:
             await self._finished.wait()
@@ -119,7 +116,7 @@ class Worker:
             self._finished.set()
             log.info("job worker stopped", extra={"worker_id": self.worker_id})
 
-    async def run_until_idle(self, timeout: float = 30.0) -> int:
+    async def run_until_idle(self, timeout: float = 30.0) -> int:  # noqa: ASYNC109
         """Run every job that is due now (and what they make due), then return how many ran.
 
         For tests and one-off commands; do not combine with `run()` on the same worker."""
@@ -163,21 +160,24 @@ class Worker:
 
     async def _execute(self, job: queue.ClaimedJob) -> None:
         sessions, me = self.runtime.sessions, self.worker_id
+        cancelled = False
         max_attempts = job.max_attempts or self.settings.job_max_attempts
         try:
             handler = get_handler(job.kind)
             if handler is None:
-                error = (
+                reason = (
                     f"no handler registered for job kind {job.kind!r}: is the module that defines"
                     " it a redleaf.<feature>.jobs module or listed in REDLEAF_JOB_MODULES?"
                 )
-                await queue.settle_failure(sessions, job.id, me, error, retry_in=None)
+                await queue.settle_failure(sessions, job.id, me, reason, retry_in=None)
                 log.error("job %s: unknown kind %r", job.id, job.kind)
                 return
             if job.attempts > max_attempts:
                 # Only reached through expired leases: the job keeps killing its workers.
-                error = f"gave up: the worker running attempt {job.attempts - 1} stopped responding"
-                await queue.settle_failure(sessions, job.id, me, error, retry_in=None)
+                reason = (
+                    f"gave up: the worker running attempt {job.attempts - 1} stopped responding"
+                )
+                await queue.settle_failure(sessions, job.id, me, reason, retry_in=None)
                 log.error("job %s (%s): dead after lost leases", job.id, job.kind)
                 return
             error = await self._run_handler(handler, job)
@@ -200,6 +200,7 @@ class Worker:
             )
         except asyncio.CancelledError:
             # Stopping: hand the job back now rather than after its lease.
+            cancelled = True
             with contextlib.suppress(Exception):
                 await asyncio.shield(queue.release(sessions, job.id, me))
             raise
@@ -208,10 +209,11 @@ class Worker:
             # another claim will pick the job up.
             log.exception("job %s: could not record its outcome", job.id)
         finally:
-            self.processed += 1
+            if not cancelled:
+                self.processed += 1
 
     async def _run_handler(self, handler: Handler, job: queue.ClaimedJob) -> str | None:
-        """Run the handler and mark the job done in one transaction; return a traceback on failure."""
+        """Run the handler and mark the job done in one transaction; a traceback on failure."""
         ctx = JobContext(job_id=job.id, attempt=job.attempts, runtime=self.runtime)
         stop_heartbeat = asyncio.Event()
         heartbeat = asyncio.create_task(self._heartbeat(job.id, stop_heartbeat))
@@ -246,28 +248,12 @@ class Worker:
                 await asyncio.wait_for(stop.wait(), lease / 3)
                 return
             try:
-                if not await queue.renew_lease(self.runtime.sessions, job_id, self.worker_id, lease):
+                if not await queue.renew_lease(
+                    self.runtime.sessions, job_id, self.worker_id, lease
+                ):
                     return  # finished meanwhile, or taken over; the done-mark will tell
             except Exception:
                 log.warning("job %s: could not renew its lease", job_id, exc_info=True)
-
-
-def import_job_modules(extra: Iterable[str] = ()) -> list[str]:
-    """Import every `redleaf.<feature>.jobs` module, then `extra`, so their handlers register.
-
-    Found by name so that kit never imports a feature."""
-    import redleaf
-
-    names: list[str] = []
-    for info in pkgutil.iter_modules(redleaf.__path__):
-        if info.ispkg and info.name != "kit":
-            name = f"redleaf.{info.name}.jobs"
-            if importlib.util.find_spec(name) is not None:
-                names.append(name)
-    names.extend(extra)
-    for name in names:
-        importlib.import_module(name)
-    return names
 
 
 async def start_inprocess_worker(runtime: Runtime, *, concurrency: int = 1) -> Worker:
@@ -314,4 +300,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Through the package module, so logs and state belong to `redleaf.kit.jobs.worker`.
+    from redleaf.kit.jobs.worker import main as _main
+
+    _main()
