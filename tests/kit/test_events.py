@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+from redis.asyncio import Redis
+
 from redleaf.kit.db import commit, rollback
-from redleaf.kit.events import publish_on_commit
+from redleaf.kit.events import RedisEventBus, publish_on_commit
 from redleaf.kit.runtime import Runtime
 
 
@@ -60,3 +63,21 @@ async def test_a_slow_reader_loses_the_oldest_not_the_publisher(runtime: Runtime
         while not subscription._queue.empty():
             drained.append((await subscription.get(timeout=1))[1]["n"])
         assert drained[-1] == 1099
+
+
+async def test_redis_bus_reaches_another_process(runtime: Runtime) -> None:
+    """Two buses on separate Redis connections stand for two server processes."""
+    if runtime.redis is None:
+        pytest.skip("REDLEAF_TEST_REDIS_URL not set")
+    other_redis = Redis.from_url(runtime.settings.redis_url)  # type: ignore[arg-type]
+    other = RedisEventBus(other_redis, runtime.settings.redis_prefix)
+    try:
+        async with other.subscribe("account:9") as subscription:
+            await asyncio.sleep(0.1)
+            async with runtime.sessions() as session:
+                publish_on_commit(session, runtime.events, "account:9", {"type": "follow"})
+                await commit(session)
+            assert await subscription.get(timeout=3) == ("account:9", {"type": "follow"})
+    finally:
+        await other.close()
+        await other_redis.aclose()

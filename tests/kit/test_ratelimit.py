@@ -74,3 +74,19 @@ async def test_memory_limiter_stays_bounded() -> None:
     for i in range(1000):
         await limiter.hit(f"ip-{i}", Rate.parse("5/hour"))
     assert len(limiter._tats) <= 100
+
+
+async def test_redis_limits_are_shared_between_processes() -> None:
+    if not REDIS_URL:
+        pytest.skip("REDLEAF_TEST_REDIS_URL not set")
+    prefix = f"redleaf_test_{uuid.uuid4().hex[:8]}:"
+    first, second = Redis.from_url(REDIS_URL), Redis.from_url(REDIS_URL)
+    try:
+        rate = Rate.parse("4/minute")
+        a, b = RedisLimiter(first, prefix), RedisLimiter(second, prefix)
+        decisions = [await (a if i % 2 else b).hit("shared", rate) for i in range(6)]
+        assert [d.allowed for d in decisions] == [True] * 4 + [False] * 2
+    finally:
+        await first.delete(prefix + "rl:shared")
+        await first.aclose()
+        await second.aclose()

@@ -243,6 +243,10 @@ async def do_create_token(
     )
     session.add(token)
     await session.flush()
+    if kind == "session":
+        from redleaf.accounts.jobs import schedule_daily_purge
+
+        await schedule_daily_purge(session)
     return token, secret
 
 
