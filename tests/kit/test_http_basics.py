@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
+import orjson
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +15,7 @@ from redleaf.kit import csrf
 from redleaf.kit.db import commit
 from redleaf.kit.errors import InvalidInput
 from redleaf.kit.i18n import normalise_locale, parse_accept_language
+from redleaf.kit.logs import JsonFormatter
 from redleaf.kit.pagination import decode_cursor, encode_cursor
 from tests.accounts.factories import make_account
 
@@ -104,3 +109,15 @@ async def test_expired_or_unknown_session_cookie_is_anonymous(client: httpx.Asyn
     response = await client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+async def test_access_log_is_json_with_the_request_id(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="redleaf.access"):
+        await client.get("/healthz", headers={"X-Request-ID": "trace-42"})
+    record = next(r for r in caplog.records if r.name == "redleaf.access")
+    line = orjson.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "trace-42"
+    assert line["path"] == "/healthz" and line["status"] == 200 and line["method"] == "GET"
+    assert isinstance(line["ms"], float)

@@ -122,7 +122,7 @@ def _cookie(header: str, name: str) -> str | None:
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, https_only: Callable[[Scope], bool] | None = None) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
