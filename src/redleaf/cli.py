@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import TypeVar
 
 import click
@@ -14,7 +14,7 @@ from redleaf.settings import Settings, load_settings
 T = TypeVar("T")
 
 
-def _run(factory: Callable[[Settings], Awaitable[T]]) -> T:
+def _run(factory: Callable[[Settings], Coroutine[object, object, T]]) -> T:
     settings = load_settings()
     return asyncio.run(factory(settings))
 

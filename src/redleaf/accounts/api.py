@@ -32,8 +32,6 @@ from redleaf.kit.uow import UnitOfWorkRoute, db
 
 router = APIRouter(prefix="/api/v1", route_class=UnitOfWorkRoute, tags=["accounts"])
 
-NO_CONTENT = {"status_code": 204, "response_class": Response}
-
 
 def runtime_of(request: Request) -> Runtime:
     return get_runtime(request)
@@ -93,7 +91,12 @@ async def list_tokens(
     ]
 
 
-@router.delete("/auth/tokens/{token_id}", dependencies=[Depends(write_limit)], **NO_CONTENT)
+@router.delete(
+    "/auth/tokens/{token_id}",
+    dependencies=[Depends(write_limit)],
+    status_code=204,
+    response_class=Response,
+)
 async def revoke_token(
     token_id: str, account: Account = Depends(require_viewer), session: AsyncSession = Depends(db)
 ) -> Response:
@@ -137,7 +140,9 @@ async def onboard(
     return service.get_me(account)
 
 
-@router.post("/me/password", dependencies=[Depends(write_limit)], **NO_CONTENT)
+@router.post(
+    "/me/password", dependencies=[Depends(write_limit)], status_code=204, response_class=Response
+)
 async def change_password(
     body: PasswordChange,
     request: Request,
@@ -167,7 +172,7 @@ async def export_me(
     )
 
 
-@router.delete("/me", dependencies=[Depends(write_limit)], **NO_CONTENT)
+@router.delete("/me", dependencies=[Depends(write_limit)], status_code=204, response_class=Response)
 async def delete_me(
     body: PasswordConfirm,
     request: Request,

@@ -58,11 +58,11 @@ def catalogue(locale: str) -> Catalogue:
     for message in po:
         if not message.id or message.fuzzy:
             continue
-        if isinstance(message.id, tuple):
-            forms = tuple(message.string) if isinstance(message.string, tuple | list) else ()
-            plurals[message.id[0]] = forms
-        elif message.string:
-            messages[message.id] = message.string
+        if isinstance(message.id, str):
+            if isinstance(message.string, str) and message.string:
+                messages[message.id] = message.string
+        elif isinstance(message.string, tuple | list):
+            plurals[message.id[0]] = tuple(message.string)
     rule = _plural_rule(po.plural_expr)
     return Catalogue(messages, plurals, rule)
 

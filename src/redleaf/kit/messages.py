@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -39,8 +40,8 @@ def _error_classes() -> set[type[AppError]]:
     return found
 
 
-def keywords() -> dict[str, object]:
-    words: dict[str, object] = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy": None}
+def keywords() -> dict[str, Any]:
+    words: dict[str, Any] = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy": None}
     for cls in _error_classes():
         # RateLimited and SurgeQueued take the wait first and the message second.
         words[cls.__name__] = (2,) if getattr(cls, "message_position", 1) == 2 else None
