@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -26,15 +27,21 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def live_server(tmp: Path, **env: str) -> Iterator[str]:
-    """Serve a fresh, migrated SQLite database from `tmp`; yields the base URL."""
+    """`redleaf serve` on a fresh, migrated SQLite database in `tmp`, with no job worker and no
+    Redis; yields the base URL. `env` adds or overrides REDLEAF_* variables."""
     database = f"sqlite+aiosqlite:///{tmp / 'live.db'}"
-    upgrade(database)
+    # In a thread: the migration runs its own event loop, and a caller (Playwright's sync API)
+    # may already have one running in this thread.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(upgrade, database).result()
     port = free_port()
     environment = {
         **os.environ,
         "REDLEAF_DATABASE_URL": database,
         "REDLEAF_VAR_DIR": str(tmp / "var"),
         "REDLEAF_SECRET_KEY": "live-server-test-key",
+        "REDLEAF_INPROCESS_WORKER": "false",
+        "REDLEAF_REDIS_URL": "",
         "REDLEAF_LOG_FORMAT": "text",
         "REDLEAF_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),

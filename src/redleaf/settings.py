@@ -10,12 +10,15 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from redleaf.kit.rates import Rate
+
+# Rates are written "10/minute" in the environment, not as JSON.
+EnvRate = Annotated[Rate, NoDecode]
 
 
 def _default_host() -> str:
@@ -80,15 +83,15 @@ class Settings(BaseSettings):
 
     # --- rate limits and surge defences ("N/second|minute|hour|day")
     rate_limits: Literal["on", "off"] = "on"
-    rate_signup_per_ip: Rate = Rate.parse("10/hour")
-    rate_login_per_ip: Rate = Rate.parse("30/minute")
-    rate_write_per_account: Rate = Rate.parse("120/minute")
-    rate_write_per_ip: Rate = Rate.parse("300/minute")
+    rate_signup_per_ip: EnvRate = Rate.parse("10/hour")
+    rate_login_per_ip: EnvRate = Rate.parse("30/minute")
+    rate_write_per_account: EnvRate = Rate.parse("120/minute")
+    rate_write_per_ip: EnvRate = Rate.parse("300/minute")
     login_backoff_after: int = 5  # failed logins before the per-account back-off starts
     login_backoff_base_seconds: float = 2.0
     login_backoff_max_seconds: float = 900.0
-    surge_signup_rate: Rate = Rate.parse("40/second")  # above this, sign-ups wait in line
-    surge_retry_after_seconds: int = 30
+    surge_signup_rate: EnvRate = Rate.parse("40/second")  # above this, sign-ups wait in line
+    surge_retry_after_seconds: int = 15
 
     @field_validator(
         "rate_signup_per_ip",

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redleaf.kit.errors import AppError, NotFound, SurgeQueued
 from redleaf.kit.i18n import gettext, lazy
@@ -73,11 +74,44 @@ async def unexpected_error(request: Request, exc: Exception) -> Response:
     return _page_or_json(request, error)
 
 
+class UnexpectedErrorMiddleware:
+    """Turns an unhandled exception into the 500 page inside the other middleware.
+
+    Starlette runs `Exception` handlers in its outermost layer, after the request context and
+    security headers have been left: the page would lose the member's language and the CSP.
+    Added first, this layer sits innermost and answers before those are gone.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            response = await unexpected_error(Request(scope), exc)
+            await response(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, unexpected_error)
+    # Called before create_app adds its middleware, so this one is the innermost.
+    app.add_middleware(UnexpectedErrorMiddleware)
 
 
 __all__ = ["install_error_handlers", "NotFound", "gettext"]
