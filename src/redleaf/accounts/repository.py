@@ -243,46 +243,25 @@ async def suggested_members(session: AsyncSession, viewer_id: int, limit: int) -
     return list((await session.execute(query)).scalars())
 
 
-async def ids_blocked_by_or_blocking(session: AsyncSession, account_id: int) -> set[int]:
-    rows = await session.execute(
-        select(Block.blocked_id)
-        .where(Block.blocker_id == account_id)
-        .union(select(Block.blocker_id).where(Block.blocked_id == account_id))
-    )
-    return {int(r[0]) for r in rows}
-
-
 async def export_rows(session: AsyncSession, account_id: int) -> dict[str, list[dict[str, object]]]:
-    following = await session.execute(
-        select(Account.username, Follow.created_at)
-        .join(Follow, Follow.followee_id == Account.id)
-        .where(Follow.follower_id == account_id)
-    )
-    followers = await session.execute(
-        select(Account.username, Follow.created_at)
-        .join(Follow, Follow.follower_id == Account.id)
-        .where(Follow.followee_id == account_id)
-    )
-    blocks = await session.execute(
-        select(Account.username, Block.created_at)
-        .join(Block, Block.blocked_id == Account.id)
-        .where(Block.blocker_id == account_id)
-    )
-    mutes = await session.execute(
-        select(Account.username, Mute.created_at)
-        .join(Mute, Mute.muted_id == Account.id)
-        .where(Mute.muter_id == account_id)
-    )
-
-    def rows(result):  # type: ignore[no-untyped-def]
-        return [{"username": u, "since": t.isoformat()} for u, t in result.all()]
-
-    return {
-        "following": rows(following),
-        "followers": rows(followers),
-        "blocks": rows(blocks),
-        "mutes": rows(mutes),
+    """The member's relations by the other side's username: who they follow, block, mute, and who
+    follows them."""
+    relations = {
+        "following": (Follow, Follow.followee_id, Follow.follower_id),
+        "followers": (Follow, Follow.follower_id, Follow.followee_id),
+        "blocks": (Block, Block.blocked_id, Block.blocker_id),
+        "mutes": (Mute, Mute.muted_id, Mute.muter_id),
     }
+    archive: dict[str, list[dict[str, object]]] = {}
+    for name, (table, other, mine) in relations.items():
+        result = await session.execute(
+            select(Account.username, table.created_at)
+            .join(table, other == Account.id)
+            .where(mine == account_id)
+            .order_by(table.created_at)
+        )
+        archive[name] = [{"username": u, "since": t.isoformat()} for u, t in result.all()]
+    return archive
 
 
 async def record_failed_login(
