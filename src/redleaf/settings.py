@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # --- where things live
     var_dir: Path = Path("var")
     database_url: str = ""  # empty: SQLite at var/redleaf.db
+    db_pool_size: int = 10  # connections each process keeps open
+    db_max_overflow: int = 20  # extra connections in a burst
+    db_pool_timeout_seconds: float = 10.0  # then a request is answered 503 with Retry-After
     redis_url: str | None = None
     redis_prefix: str = "redleaf:"
     secret_key: str = ""  # empty: generated once into var/secret_key

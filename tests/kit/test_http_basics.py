@@ -121,3 +121,16 @@ async def test_access_log_is_json_with_the_request_id(
     assert line["request_id"] == "trace-42"
     assert line["path"] == "/healthz" and line["status"] == 200 and line["method"] == "GET"
     assert isinstance(line["ms"], float)
+
+
+async def test_an_exhausted_connection_pool_answers_503_not_a_hang(app_with) -> None:  # type: ignore[no-untyped-def]
+    tuned = {"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout_seconds": 0.2}
+    async with app_with(**tuned) as (app, client):
+        held = await app.state.runtime.engine.connect()  # the only connection, taken
+        try:
+            response = await client.get("/api/v1/users/anyone", headers={"Accept-Language": "zh"})
+        finally:
+            await held.close()
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "5"
+        assert response.json()["error"]["code"] == "unavailable"

@@ -128,8 +128,12 @@ async def do_signup(
     name = check_display_name(settings, display_name) if display_name else ""
     language = check_ui_language(ui_language) if ui_language else "en"
     passwords.check_password(settings, password, username)
-    if await repository.username_taken(session, username):
-        raise Conflict("That username is taken.", code="username_taken", field="username")
+    # Checked on a connection of its own, returned before the hash: a request that waits for the
+    # hash pool must not hold one of the database pool's few connections (in a sign-up surge the
+    # pool ran dry and requests timed out).
+    async with runtime.sessions() as lookup:
+        if await repository.username_taken(lookup, username):
+            raise Conflict("That username is taken.", code="username_taken", field="username")
     password_hash = await passwords.hash_password(settings, runtime.hash_pool, password)
     account = Account(
         username=username,
@@ -171,41 +175,40 @@ async def authenticate(
 ) -> Account:
     """The account for these credentials, with a growing back-off after repeated failures."""
     settings = runtime.settings
-    account = await repository.by_username(session, normalise_username(username)[:100])
-    if account is None:
+    # Looked up on a short-lived connection, as in do_signup: none is held while the hash runs.
+    async with runtime.sessions() as lookup:
+        found = await repository.by_username(lookup, normalise_username(username)[:100])
+    if found is None:
         await _equalise_timing(runtime, password)
         raise InvalidCredentials(field="password")
     now = utcnow()
-    if (
-        settings.rate_limits_enabled
-        and account.login_blocked_until
-        and account.login_blocked_until > now
-    ):
+    blocked_until = found.login_blocked_until
+    if settings.rate_limits_enabled and blocked_until and blocked_until > now:
         raise RateLimited(
-            (account.login_blocked_until - now).total_seconds(),
+            (blocked_until - now).total_seconds(),
             "Too many failed attempts. Please try again in %(seconds)s seconds.",
             code="login_backoff",
         )
-    ok = await passwords.verify_password(
-        settings, runtime.hash_pool, account.password_hash, password
-    )
-    if not ok:
-        failures = account.failed_logins + 1
-        wait = _backoff_seconds(settings, failures)
+    pool = runtime.hash_pool
+    if not await passwords.verify_password(settings, pool, found.password_hash, password):
+        wait = _backoff_seconds(settings, found.failed_logins + 1)
         # Recorded in a transaction of its own: this request ends in an error and rolls back,
         # but the failure must be remembered.
         async with runtime.sessions() as own:
             await repository.record_failed_login(
-                own, account.id, now + timedelta(seconds=wait) if wait else None
+                own, found.id, now + timedelta(seconds=wait) if wait else None
             )
             await commit(own)
+        raise InvalidCredentials(field="password")
+    account = await session.get(Account, found.id)
+    if account is None:  # deleted while the hash ran
         raise InvalidCredentials(field="password")
     if account.state == "suspended":
         raise AccountSuspended()
     account.failed_logins = 0
     account.login_blocked_until = None
     if passwords.needs_rehash(settings, account.password_hash):
-        account.password_hash = await passwords.hash_password(settings, runtime.hash_pool, password)
+        account.password_hash = await passwords.hash_password(settings, pool, password)
     return account
 
 

@@ -99,15 +99,34 @@ class _IdGenerator:
 new_id = _IdGenerator()
 
 
-def make_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
+def make_engine(
+    database_url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    pool_timeout: float = 10.0,
+    echo: bool = False,
+) -> AsyncEngine:
+    """A request that gets no connection within `pool_timeout` is answered 503 (web/errors.py)
+    rather than left hanging: under overload a fast "come back later" beats a slow timeout."""
     if database_url.startswith("sqlite"):
         engine = create_async_engine(
-            database_url, echo=echo, connect_args={"timeout": 30}, pool_size=5, max_overflow=10
+            database_url,
+            echo=echo,
+            connect_args={"timeout": 30},
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=pool_timeout,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(
-        database_url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+        database_url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        pool_timeout=pool_timeout,
     )
 
 

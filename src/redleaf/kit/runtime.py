@@ -31,7 +31,12 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
-        engine = make_engine(settings.resolved_database_url)
+        engine = make_engine(
+            settings.resolved_database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout_seconds,
+        )
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         limiter: Limiter
         if not settings.rate_limits_enabled:

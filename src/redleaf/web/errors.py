@@ -6,11 +6,12 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from redleaf.kit.errors import AppError, NotFound, SurgeQueued
+from redleaf.kit.errors import AppError, NotFound, SurgeQueued, Unavailable
 from redleaf.kit.i18n import gettext, lazy
 from redleaf.kit.middleware import is_api_path
 from redleaf.kit.responses import ORJSONResponse
@@ -68,6 +69,14 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     return _page_or_json(request, error)
 
 
+async def database_busy(request: Request, exc: Exception) -> Response:
+    """No database connection came free in time: an overload, answered like one (503 and when to
+    come back) instead of a 500 after a long hang."""
+    log.warning("database connection pool exhausted", extra={"path": request.url.path})
+    error = Unavailable(headers={"Retry-After": "5"})
+    return _page_or_json(request, error)
+
+
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     error = AppError(INTERNAL, code="internal_error", status=500)
@@ -109,6 +118,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(PoolTimeout, database_busy)
     app.add_exception_handler(Exception, unexpected_error)
     # Called before create_app adds its middleware, so this one is the innermost.
     app.add_middleware(UnexpectedErrorMiddleware)
