@@ -124,3 +124,7 @@ class Unavailable(AppError):
     status = 503
     code = "unavailable"
     message = "Redleaf is briefly unavailable. Please try again soon."
+
+    def __init__(self, retry_after: int | None = None, **kwargs: object) -> None:
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        super().__init__(headers=headers, **kwargs)  # type: ignore[arg-type]

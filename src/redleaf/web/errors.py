@@ -73,7 +73,7 @@ async def database_busy(request: Request, exc: Exception) -> Response:
     """No database connection came free in time: an overload, answered like one (503 and when to
     come back) instead of a 500 after a long hang."""
     log.warning("database connection pool exhausted", extra={"path": request.url.path})
-    error = Unavailable(headers={"Retry-After": "5"})
+    error = Unavailable(retry_after=5)
     return _page_or_json(request, error)
 
 
