@@ -505,3 +505,16 @@ async def test_member_pages_render_in_both_languages(
         assert (">发现<" if lang == "zh-Hans" else ">Explore<") in response.text, path
         assert "content-security-policy" in response.headers
         assert_no_inline_code(response.text)
+
+
+async def test_cookies_are_secure_behind_https(app_with) -> None:  # type: ignore[no-untyped-def]
+    async with app_with(base_url="https://redleaf.example") as (app, _client):
+        transport = httpx.ASGITransport(app=app)
+        # Over https, as the browser would be: Secure cookies only travel there.
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+            response = await sign_up(client, "secure_sam")
+        assert response.status_code == 303
+        cookies = response.headers.get_list("set-cookie")
+        session_cookie = next(c for c in cookies if c.startswith("redleaf_session="))
+        for attribute in ("HttpOnly", "SameSite=lax", "Secure", "Path=/"):
+            assert attribute in session_cookie, session_cookie
