@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     argon2_parallelism: int = 1
     hash_threads: int = 0  # 0: one per CPU core
     hash_queue_max: int = 64  # hashes waiting beyond this are refused with a surge 503
+    hash_wait_max_seconds: float = 0.5  # ...and so is one that would wait longer than this
 
     # --- rate limits and surge defences ("N/second|minute|hour|day")
     rate_limits: Literal["on", "off"] = "on"

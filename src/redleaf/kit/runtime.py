@@ -49,7 +49,12 @@ class Runtime:
         events: EventBus = (
             RedisEventBus(redis, settings.redis_prefix) if redis is not None else MemoryEventBus()
         )
-        pool = BoundedPool(settings.hash_thread_count, settings.hash_queue_max, name="hash")
+        pool = BoundedPool(
+            settings.hash_thread_count,
+            settings.hash_queue_max,
+            max_wait=settings.hash_wait_max_seconds,
+            name="hash",
+        )
         return cls(settings, engine, make_sessionmaker(engine), redis, limiter, events, pool)
 
     async def close(self) -> None:

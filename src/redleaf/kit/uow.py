@@ -18,7 +18,9 @@ from redleaf.kit.db import commit, rollback
 from redleaf.kit.runtime import get_runtime
 
 
-def db(request: Request) -> AsyncSession:
+async def db(request: Request) -> AsyncSession:
+    # async on purpose: FastAPI runs a plain `def` dependency in its thread pool, a thread hop
+    # on every request for nothing.
     session: AsyncSession | None = getattr(request.state, "db", None)
     if session is None:
         session = get_runtime(request).sessions()
