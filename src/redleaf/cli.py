@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from typing import TypeVar
@@ -37,12 +38,15 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     if settings.is_sqlite:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
     settings.resolved_secret_key  # noqa: B018  (create var/secret_key once, before workers race)
+    processes = workers or settings.workers
+    # Each server process reads its settings anew: tell them how many they are (hash threads).
+    os.environ["REDLEAF_WORKERS"] = str(processes)
     uvicorn.run(
         "redleaf.app:serve_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers or settings.workers,
+        workers=processes,
         loop="uvloop",
         http="httptools",
         proxy_headers=settings.trusted_proxies,

@@ -9,10 +9,11 @@ import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from redleaf.accounts import service
 from redleaf.kit import csrf
-from redleaf.kit.db import commit
+from redleaf.kit.db import commit, make_engine
 from redleaf.kit.errors import InvalidInput
 from redleaf.kit.i18n import normalise_locale, parse_accept_language
 from redleaf.kit.logs import JsonFormatter
@@ -134,3 +135,27 @@ async def test_an_exhausted_connection_pool_answers_503_not_a_hang(app_with) -> 
         assert response.status_code == 503
         assert response.headers["retry-after"] == "5"
         assert response.json()["error"]["code"] == "unavailable"
+
+
+async def test_a_lost_database_connection_is_a_brief_503(
+    client: httpx.AsyncClient,
+    runtime,
+    is_postgres: bool,  # type: ignore[no-untyped-def]
+) -> None:
+    if not is_postgres:
+        pytest.skip("needs a database server whose connections can be cut")
+    await make_account(runtime, "still_here")
+    assert (await client.get("/api/v1/users/still_here")).status_code == 200
+    # A restart, as the app's pool sees it: from outside, every other connection is cut.
+    outsider = make_engine(runtime.settings.resolved_database_url)
+    async with outsider.connect() as connection:
+        await connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    await outsider.dispose()
+    lost = await client.get("/api/v1/users/still_here")
+    assert lost.status_code == 503 and lost.headers["retry-after"] == "1"
+    assert (await client.get("/api/v1/users/still_here")).status_code == 200

@@ -6,6 +6,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -77,6 +78,16 @@ async def database_busy(request: Request, exc: Exception) -> Response:
     return _page_or_json(request, error)
 
 
+async def database_error(request: Request, exc: Exception) -> Response:
+    """A lost database connection (a restart, a failover) is a brief outage: say so with 503.
+    Any other database error is a bug and gets the 500 page."""
+    assert isinstance(exc, DBAPIError)
+    if not exc.connection_invalidated:
+        return await unexpected_error(request, exc)
+    log.warning("database connection lost", extra={"path": request.url.path})
+    return _page_or_json(request, Unavailable(retry_after=1))
+
+
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     error = AppError(INTERNAL, code="internal_error", status=500)
@@ -119,6 +130,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(PoolTimeout, database_busy)
+    app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(Exception, unexpected_error)
     # Called before create_app adds its middleware, so this one is the innermost.
     app.add_middleware(UnexpectedErrorMiddleware)
