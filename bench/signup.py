@@ -5,6 +5,8 @@
     .venv/bin/python bench/signup.py --only sqlite --duration 20
     .venv/bin/python bench/signup.py --surge-share 0.7 --server-env REDLEAF_HASH_THREADS=1
 
+The servers it starts are in bench/_servers.py, the load generator in bench/_load.py.
+
 1. Ceiling: argon2id hashes/s at the server's parameters on one thread per core (best of three
    runs), measured just before each configuration and once more at the end: on these machines it
    moves by up to ~10% over minutes. Every sign-up costs one hash, so no server can sign up more
@@ -36,13 +38,10 @@ import platform
 import re
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -55,10 +54,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import _load  # noqa: E402
+from bench._servers import (  # noqa: E402
+    HOST,
+    SERVER_EXTRA,
+    Server,
+    postgres_config,
+    sqlite_config,
+)
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
-REDIS_URL = "redis://127.0.0.1:6379/0"
-HOST = "127.0.0.1"
 CORES = os.cpu_count() or 1
 SIGNUP_PATH = "/api/v1/accounts"
 RSS_INTERVAL = 0.5
@@ -69,8 +72,6 @@ TARGET_P99 = 1.0  # seconds, at 80% of the ceiling
 FLAT_GROWTH = 0.05  # "memory stays flat": the 200% phase's RSS peak in its second half is within
 # 5% of the peak in its first half (the first half absorbs the step up to a full queue)
 BOUNDED_DRIFT = 0.5  # seconds: at 200%, the median latency may not keep rising (a growing queue)
-
-SERVER_EXTRA: dict[str, str] = {}  # --server-env KEY=VALUE, for experiments
 
 
 # --- the ceiling ----------------------------------------------------------------------------------
@@ -119,186 +120,6 @@ def hash_ceiling(seconds: float, threads: int, trials: int = 3) -> tuple[float, 
     after = Cpu.read()
     others = (after.busy - before.busy - (_cpu_of(me) - mine)) / (after.wall - before.wall)
     return best, max(0.0, others)
-
-
-# --- servers --------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-    procs: dict[int, psutil.Process] = field(default_factory=dict)
-
-    def tree(self) -> list[psutil.Process]:
-        """The server process and its children (uvicorn's workers), cached so CPU times add up."""
-        try:
-            root = self.procs.setdefault(self.process.pid, psutil.Process(self.process.pid))
-            for child in root.children(recursive=True):
-                self.procs.setdefault(child.pid, child)
-        except psutil.NoSuchProcess:
-            pass
-        return [p for p in self.procs.values() if p.is_running()]
-
-    def rss_mb(self) -> float:
-        total = 0
-        for proc in self.tree():
-            with contextlib.suppress(psutil.NoSuchProcess):
-                total += proc.memory_info().rss
-        return total / 2**20
-
-
-def clean_environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REDLEAF_")}
-    env.update(extra)
-    return env
-
-
-@contextlib.contextmanager
-def serve(name: str, tmp: Path, workers: int, env: dict[str, str]) -> Iterator[Server]:
-    port = free_port()
-    log = tmp / f"{name}-server.log"
-    command = [sys.executable, "-m", "redleaf.cli", "serve", "--host", HOST, "--port", str(port)]
-    command += ["--workers", str(workers)]
-    with open(log, "wb") as log_file:
-        process = subprocess.Popen(
-            command, env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=log_file
-        )
-    server = Server(name, port, process, log)
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(server, workers):
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} server exited:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} server did not start in 60 s")
-            time.sleep(0.2)
-        if workers > 1:
-            time.sleep(2)  # the last worker's lifespan (engine, Redis) finishes starting
-        yield server
-    finally:
-        children = list(server.procs.values())
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        for child in children:  # only the processes this server started, by pid
-            if child.pid != process.pid:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    child.kill()
-
-
-def _healthy(server: Server, workers: int) -> bool:
-    try:
-        with socket.create_connection((HOST, server.port), timeout=1) as sock:
-            request = f"GET /healthz HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n"
-            sock.sendall(request.encode())
-            if not sock.recv(64).startswith(b"HTTP/1.1 200"):
-                return False
-    except OSError:
-        return False
-    # With --workers, one worker may answer while another still starts: wait for all of them
-    # (uvicorn spawns them with multiprocessing; its resource tracker is not one).
-    spawned = 0
-    for proc in server.tree():
-        with contextlib.suppress(psutil.Error):
-            spawned += "spawn_main" in " ".join(proc.cmdline())
-    return workers == 1 or spawned >= workers
-
-
-def migrate(database_url: str, tmp: Path) -> None:
-    env = clean_environment(REDLEAF_DATABASE_URL=database_url, REDLEAF_VAR_DIR=str(tmp / "var"))
-    subprocess.run(
-        [sys.executable, "-m", "redleaf.cli", "migrate"],
-        env=env,
-        cwd=tmp,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def server_env(
-    tmp: Path, name: str, database_url: str, surge_rate: int, **extra: str
-) -> dict[str, str]:
-    return clean_environment(
-        REDLEAF_DATABASE_URL=database_url,
-        REDLEAF_VAR_DIR=str(tmp / f"{name}-var"),
-        REDLEAF_SECRET_KEY="bench-signup-" + secrets.token_hex(8),
-        REDLEAF_INPROCESS_WORKER="false",
-        REDLEAF_LOG_LEVEL="WARNING",
-        REDLEAF_LOG_FORMAT="text",
-        REDLEAF_RATE_SIGNUP_PER_IP="1000000/second",
-        REDLEAF_SURGE_SIGNUP_RATE=f"{surge_rate}/second",
-        **{**extra, **SERVER_EXTRA},
-    )
-
-
-@contextlib.contextmanager
-def sqlite_config(tmp: Path, surge_rate: int) -> Iterator[Server]:
-    url = f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
-    migrate(url, tmp)
-    with serve("sqlite", tmp, 1, server_env(tmp, "sqlite", url, surge_rate)) as server:
-        yield server
-
-
-@contextlib.contextmanager
-def postgres_config(tmp: Path, surge_rate: int, run: str) -> Iterator[Server]:
-    database = f"redleaf_bench_{run}"
-    prefix = f"redleaf-bench-{run}:"
-    _psql(f'CREATE DATABASE "{database}"')
-    try:
-        url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}"
-        migrate(url, tmp)
-        env = server_env(
-            tmp,
-            "postgres",
-            url,
-            surge_rate,
-            REDLEAF_REDIS_URL=REDIS_URL,
-            REDLEAF_REDIS_PREFIX=prefix,
-        )
-        with serve("postgres", tmp, 2, env) as server:
-            yield server
-    finally:
-        _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        _drop_redis_prefix(prefix)
-
-
-def _psql(statement: str) -> None:
-    import asyncio
-
-    import asyncpg
-
-    async def run() -> None:
-        connection = await asyncpg.connect(ADMIN_URL)
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    asyncio.run(run())
-
-
-def _drop_redis_prefix(prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        keys = list(client.scan_iter(match=prefix + "*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
 
 
 # --- phases ---------------------------------------------------------------------------------------
