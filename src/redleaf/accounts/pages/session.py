@@ -11,7 +11,12 @@ from redleaf.accounts import service
 from redleaf.accounts.auth import viewer
 from redleaf.accounts.limits import login_limit, signup_limits, write_limit
 from redleaf.accounts.models import Account
-from redleaf.accounts.pages.common import end_session, login_redirect, start_session
+from redleaf.accounts.pages.common import (
+    end_session,
+    login_redirect,
+    new_session_secret,
+    start_session,
+)
 from redleaf.accounts.vocab import INTERESTS, LANGUAGES
 from redleaf.kit.errors import AppError, SurgeQueued
 from redleaf.kit.i18n import get_locale
@@ -69,13 +74,7 @@ async def signup(
             display_name=values["display_name"] or None,
             ui_language=values["ui_language"] or None,
         )
-        _token, secret = await service.do_create_token(
-            session,
-            runtime.settings,
-            account,
-            kind="session",
-            user_agent=request.headers.get("user-agent", ""),
-        )
+        secret = await new_session_secret(request, session, account)
     except SurgeQueued:
         raise  # the surge page re-posts what was typed
     except AppError as error:
@@ -126,13 +125,7 @@ async def login(
     target = safe_next(text(form, "next"))
     try:
         account = await service.authenticate(session, runtime, username, text(form, "password"))
-        _token, secret = await service.do_create_token(
-            session,
-            runtime.settings,
-            account,
-            kind="session",
-            user_agent=request.headers.get("user-agent", ""),
-        )
+        secret = await new_session_secret(request, session, account)
     except SurgeQueued:
         raise
     except AppError as error:
