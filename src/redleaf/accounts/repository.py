@@ -246,19 +246,19 @@ async def suggested_members(session: AsyncSession, viewer_id: int, limit: int) -
 async def export_rows(session: AsyncSession, account_id: int) -> dict[str, list[dict[str, object]]]:
     """The member's relations by the other side's username: who they follow, block, mute, and who
     follows them."""
-    relations = {
-        "following": (Follow, Follow.followee_id, Follow.follower_id),
-        "followers": (Follow, Follow.follower_id, Follow.followee_id),
-        "blocks": (Block, Block.blocked_id, Block.blocker_id),
-        "mutes": (Mute, Mute.muted_id, Mute.muter_id),
+    relations = {  # name: (since, the other side, this member's side)
+        "following": (Follow.created_at, Follow.followee_id, Follow.follower_id),
+        "followers": (Follow.created_at, Follow.follower_id, Follow.followee_id),
+        "blocks": (Block.created_at, Block.blocked_id, Block.blocker_id),
+        "mutes": (Mute.created_at, Mute.muted_id, Mute.muter_id),
     }
     archive: dict[str, list[dict[str, object]]] = {}
-    for name, (table, other, mine) in relations.items():
+    for name, (since, other, mine) in relations.items():
         result = await session.execute(
-            select(Account.username, table.created_at)
-            .join(table, other == Account.id)
+            select(Account.username, since)
+            .join_from(Account, since.class_, other == Account.id)
             .where(mine == account_id)
-            .order_by(table.created_at)
+            .order_by(since)
         )
         archive[name] = [{"username": u, "since": t.isoformat()} for u, t in result.all()]
     return archive
