@@ -36,9 +36,10 @@ migrate: install
 seed: install
 	$(BIN)/redleaf seed
 
-# The whole suite: lint, then the tests (browser tests included when /usr/bin/chromium exists).
+# The whole suite: lint and types, then the tests (browser tests skip without /usr/bin/chromium).
 test: install-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
