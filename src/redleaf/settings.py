@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     job_lease_seconds: float = 60.0
     job_poll_seconds: float = 1.0
     job_max_attempts: int = 8
+    job_keep_done_days: int = 7  # finished jobs are pruned after this; dead ones are kept
     job_backoff_base_seconds: float = 2.0
     job_backoff_max_seconds: float = 3600.0
     job_modules: list[str] = []  # extra modules to import so their handlers register (JSON list)

@@ -17,10 +17,11 @@ import os
 import secrets
 import signal
 import socket
+import time
 import traceback
 
 from redleaf.kit.db import commit, rollback
-from redleaf.kit.jobs import queue
+from redleaf.kit.jobs import maintenance, queue
 from redleaf.kit.jobs.registry import Handler, JobContext, get_handler, import_job_modules
 from redleaf.kit.logs import configure_logging
 from redleaf.kit.runtime import Runtime
@@ -29,11 +30,22 @@ from redleaf.settings import Settings, load_settings
 log = logging.getLogger(__name__)
 
 STOP_GRACE_SECONDS = 25.0  # under the 30 s most process managers wait before SIGKILL
+MAINTENANCE_CHECK_SECONDS = 3600.0  # how often a worker makes sure today's upkeep is queued
 
 
 class Worker:
-    def __init__(self, runtime: Runtime, *, concurrency: int = 1, worker_id: str | None = None):
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        concurrency: int = 1,
+        worker_id: str | None = None,
+        maintenance: bool = False,
+    ):
         self.runtime = runtime
+        # Workers started for real also schedule the job table's daily upkeep.
+        self.maintenance = maintenance
+        self._next_maintenance = 0.0
         self.settings = runtime.settings
         self.concurrency = max(1, concurrency)
         host = socket.gethostname()[:40]
@@ -98,6 +110,7 @@ class Worker:
         log.info("job worker started", extra={"worker_id": self.worker_id})
         try:
             while not self._stopping:
+                await self._schedule_maintenance()
                 self._wake_event.clear()  # before claiming, so a commit meanwhile is not missed
                 try:
                     await self._fill()
@@ -115,6 +128,15 @@ class Worker:
             await self._drain(self._grace)
             self._finished.set()
             log.info("job worker stopped", extra={"worker_id": self.worker_id})
+
+    async def _schedule_maintenance(self) -> None:
+        if not self.maintenance or time.monotonic() < self._next_maintenance:
+            return
+        self._next_maintenance = time.monotonic() + MAINTENANCE_CHECK_SECONDS
+        try:
+            await maintenance.schedule_daily(self.runtime)
+        except Exception:
+            log.exception("scheduling the job table's upkeep failed")
 
     async def run_until_idle(self, timeout: float = 30.0) -> int:  # noqa: ASYNC109
         """Run every job that is due now (and what they make due), then return how many ran.
@@ -259,7 +281,7 @@ class Worker:
 async def start_inprocess_worker(runtime: Runtime, *, concurrency: int = 1) -> Worker:
     """Run a worker beside the web app; the lifespan later awaits `worker.stop()`."""
     import_job_modules(runtime.settings.job_modules)
-    worker = Worker(runtime, concurrency=concurrency)
+    worker = Worker(runtime, concurrency=concurrency, maintenance=True)
     worker._bind()  # so a commit right after startup already wakes it
     worker._run_task = asyncio.create_task(worker.run(), name="job-worker")
     return worker
@@ -267,7 +289,7 @@ async def start_inprocess_worker(runtime: Runtime, *, concurrency: int = 1) -> W
 
 async def _serve(settings: Settings, concurrency: int) -> None:
     runtime = Runtime.build(settings)
-    worker = Worker(runtime, concurrency=concurrency)
+    worker = Worker(runtime, concurrency=concurrency, maintenance=True)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, worker.request_stop)
