@@ -144,6 +144,10 @@ async def test_tokens_create_list_and_revoke(client: httpx.AsyncClient, runtime)
     assert me.status_code == 200 and me.json()["username"] == "tokenuser"
     tokens = (await client.get("/api/v1/auth/tokens", headers=headers)).json()
     assert len(tokens) == 1 and tokens[0]["current"] is True
+    for garbage in ("abc", "9" * 30, "123"):
+        missing = await client.delete(f"/api/v1/auth/tokens/{garbage}", headers=headers)
+        assert missing.status_code == 404
+        assert missing.json()["error"]["code"] == "token_not_found"
     revoked = await client.delete(f"/api/v1/auth/tokens/{tokens[0]['id']}", headers=headers)
     assert revoked.status_code == 204
     after = await client.get("/api/v1/me", headers=headers)
@@ -316,6 +320,7 @@ async def test_export_and_delete(client: httpx.AsyncClient, runtime) -> None:  #
     export = await client.get("/api/v1/me/export", headers=headers)
     assert export.status_code == 200
     assert "attachment" in export.headers["content-disposition"]
+    assert export.headers["cache-control"] == "no-store"
     archive = export.json()
     assert archive["account"]["username"] == "leaver"
     assert archive["following"][0]["username"] == "friend"

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from redleaf.accounts import access, repository, service
 from redleaf.accounts.auth import require_role, require_viewer, viewer
+from redleaf.accounts.export import export_download
 from redleaf.accounts.limits import login_limit, signup_limits, write_limit
 from redleaf.accounts.models import Account
 from redleaf.accounts.schemas import (
@@ -24,7 +25,6 @@ from redleaf.accounts.schemas import (
     TokenCreated,
     TokenOut,
 )
-from redleaf.kit.errors import InvalidInput
 from redleaf.kit.pagination import Page, decode_cursor, encode_cursor, page_params
 from redleaf.kit.responses import ORJSONResponse
 from redleaf.kit.runtime import Runtime, get_runtime
@@ -100,7 +100,7 @@ async def list_tokens(
 async def revoke_token(
     token_id: str, account: Account = Depends(require_viewer), session: AsyncSession = Depends(db)
 ) -> Response:
-    await service.do_revoke_token(session, account, _parse_id(token_id))
+    await service.do_revoke_token(session, account, token_id)
     return Response(status_code=204)
 
 
@@ -149,14 +149,13 @@ async def change_password(
     account: Account = Depends(require_viewer),
     session: AsyncSession = Depends(db),
 ) -> Response:
-    current = request.state.token
     await service.do_change_password(
         session,
         runtime_of(request),
         account,
         current=body.current_password,
         new=body.new_password,
-        keep_token_id=current.id if current is not None and current.kind == "session" else None,
+        current_token=request.state.token,
     )
     return Response(status_code=204)
 
@@ -165,11 +164,7 @@ async def change_password(
 async def export_me(
     account: Account = Depends(require_viewer), session: AsyncSession = Depends(db)
 ) -> ORJSONResponse:
-    archive = await service.get_export(session, account)
-    filename = f"redleaf-{account.username}.json"
-    return ORJSONResponse(
-        archive, headers={"content-disposition": f'attachment; filename="{filename}"'}
-    )
+    return await export_download(session, account)
 
 
 @router.delete("/me", dependencies=[Depends(write_limit)], status_code=204, response_class=Response)
@@ -300,9 +295,3 @@ async def set_role(
     target = await access.load_account(session, admin, username)
     await service.do_set_role(session, target, body.role)
     return await service.get_profile(session, admin, target)
-
-
-def _parse_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 19 or int(value) >= 2**63:
-        raise InvalidInput("This id is not valid.", code="invalid_id", field="id")
-    return int(value)

@@ -23,6 +23,7 @@ from redleaf.kit.i18n import lazy
 from redleaf.kit.runtime import Runtime
 from redleaf.settings import Settings
 
+EXPORT_FORMAT = "redleaf-export/1"
 USERNAME_RE = re.compile(r"^[a-z0-9_]+$")
 
 
@@ -273,8 +274,10 @@ async def get_token_account(
     return account, token
 
 
-async def do_revoke_token(session: AsyncSession, account: Account, token_id: int) -> None:
-    token = await session.get(AuthToken, token_id)
+async def do_revoke_token(session: AsyncSession, account: Account, token_id: str) -> None:
+    """Revoke one of the member's tokens by its public id (a string, as clients send it)."""
+    valid = token_id.isdigit() and len(token_id) <= 19 and int(token_id) < 2**63
+    token = await session.get(AuthToken, int(token_id)) if valid else None
     if token is None or token.account_id != account.id:
         raise NotFound("We could not find that token.", code="token_not_found")
     await session.delete(token)
@@ -347,7 +350,7 @@ async def do_change_password(
     *,
     current: str,
     new: str,
-    keep_token_id: int | None,
+    current_token: AuthToken | None,
 ) -> None:
     settings = runtime.settings
     if not await passwords.verify_password(
@@ -360,7 +363,10 @@ async def do_change_password(
     account.password_hash = await passwords.hash_password(settings, runtime.hash_pool, new)
     account.password_changed_at = utcnow()
     # Whoever knew the old password is signed out everywhere else.
-    await repository.delete_sessions_except(session, account.id, keep_token_id)
+    keep = (
+        current_token.id if current_token is not None and current_token.kind == "session" else None
+    )
+    await repository.delete_sessions_except(session, account.id, keep)
     await session.flush()
 
 
@@ -486,7 +492,7 @@ async def get_export(session: AsyncSession, account: Account) -> dict[str, objec
     """Everything we hold about the member, as one JSON document (GDPR art. 20)."""
     tokens = await repository.tokens_of(session, account.id)
     return {
-        "format": "redleaf-export/1",
+        "format": EXPORT_FORMAT,
         "exported_at": utcnow().isoformat(),
         "account": {
             **get_me(account),

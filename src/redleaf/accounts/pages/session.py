@@ -143,7 +143,7 @@ async def logout(
 ) -> Response:
     token = getattr(request.state, "token", None)
     if me is not None and token is not None and request.state.auth_kind == "session":
-        await service.do_revoke_token(session, me, token.id)
+        await service.do_revoke_token(session, me, str(token.id))
     response = redirect(request, "/", notice="logged_out")
     end_session(request, response)
     return response

@@ -11,12 +11,12 @@ from starlette.responses import Response
 
 from redleaf.accounts import repository, service
 from redleaf.accounts.auth import viewer
+from redleaf.accounts.export import export_download
 from redleaf.accounts.limits import write_limit
 from redleaf.accounts.models import Account
 from redleaf.accounts.pages.common import end_session, login_redirect
 from redleaf.accounts.vocab import INTERESTS, LANGUAGES
-from redleaf.kit.errors import AppError, NotFound
-from redleaf.kit.responses import ORJSONResponse
+from redleaf.kit.errors import AppError
 from redleaf.kit.runtime import get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
 from redleaf.web.forms import (
@@ -116,7 +116,6 @@ async def change_password(
     me: Account = Depends(viewer),
     session: AsyncSession = Depends(db),
 ) -> Response:
-    token = request.state.token
     try:
         await service.do_change_password(
             session,
@@ -124,7 +123,7 @@ async def change_password(
             me,
             current=text(form, "current_password"),
             new=text(form, "new_password"),
-            keep_token_id=token.id if token is not None and token.kind == "session" else None,
+            current_token=request.state.token,
         )
     except AppError as error:
         await undo(session, me)
@@ -165,9 +164,7 @@ async def revoke_token(
     me: Account = Depends(viewer),
     session: AsyncSession = Depends(db),
 ) -> Response:
-    if not token_id.isdigit() or len(token_id) > 19 or int(token_id) >= 2**63:
-        raise NotFound("We could not find that token.", code="token_not_found")
-    await service.do_revoke_token(session, me, int(token_id))
+    await service.do_revoke_token(session, me, token_id)
     return redirect(request, "/settings", notice="token_revoked")
 
 
@@ -177,11 +174,7 @@ async def export(
 ) -> Response:
     if me is None:
         return login_redirect(request)
-    archive = await service.get_export(session, me)
-    disposition = f'attachment; filename="redleaf-{me.username}.json"'
-    return ORJSONResponse(
-        archive, headers={"content-disposition": disposition, "cache-control": "no-store"}
-    )
+    return await export_download(session, me)
 
 
 @router.post("/settings/delete", dependencies=WRITE)
