@@ -75,9 +75,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def feature_routers() -> list:  # type: ignore[type-arg]
     from redleaf.accounts import api as accounts_api
     from redleaf.accounts import pages as accounts_pages
+    from redleaf.media import api as media_api
+    from redleaf.notes import api as notes_api
+    from redleaf.notes import pages as notes_pages
+    from redleaf.notifications import api as notifications_api
+    from redleaf.notifications import pages as notifications_pages
     from redleaf.web import pages as web_pages
 
-    return [accounts_api.router, accounts_pages.router, web_pages.router]
+    return [
+        accounts_api.router,
+        accounts_pages.router,
+        media_api.router,
+        notes_api.router,
+        notifications_api.router,
+        notes_pages.router,
+        notifications_pages.router,
+        web_pages.router,
+    ]
 
 
 def serve_app() -> FastAPI:

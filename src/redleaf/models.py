@@ -3,5 +3,8 @@
 from redleaf.accounts import models as accounts_models  # noqa: F401
 from redleaf.kit.db import Base
 from redleaf.kit.jobs import models as jobs_models  # noqa: F401
+from redleaf.media import models as media_models  # noqa: F401
+from redleaf.notes import models as notes_models  # noqa: F401
+from redleaf.notifications import models as notifications_models  # noqa: F401
 
 metadata = Base.metadata

@@ -78,6 +78,31 @@ class Settings(BaseSettings):
     json_body_max_bytes: int = 1_048_576
     form_body_max_bytes: int = 65_536
 
+    # --- notes (RedNote's limits)
+    note_title_max_length: int = 40
+    note_body_max_length: int = 1000
+    note_images_max: int = 18
+    note_tags_max: int = 10
+    tag_max_length: int = 30
+    note_mentions_max: int = 20
+    place_name_max_length: int = 60
+    drafts_max: int = 100
+    comment_max_length: int = 500
+    board_name_max_length: int = 30
+    board_description_max_length: int = 200
+    boards_max: int = 200
+
+    # --- media
+    media_dir: Path | None = None  # empty: var/media
+    image_upload_max_bytes: int = 30_000_000
+    video_upload_max_bytes: int = 300_000_000
+    image_max_pixels: int = 60_000_000  # larger images are refused as decompression bombs
+    image_widths: list[int] = [360, 720, 1080]  # renditions for the grid and the note page
+    video_max_seconds: float = 300.0
+    video_max_pixels: int = 3840 * 2160
+    video_output_height: int = 1080  # transcodes are scaled down to this height at most
+    media_unattached_hours: int = 48  # uploads no note took are deleted after this
+
     # --- password hashing (argon2id at OWASP's minimum: 19 MiB, t=2, p=1)
     argon2_memory_kib: int = 19_456
     argon2_time_cost: int = 2
@@ -92,6 +117,9 @@ class Settings(BaseSettings):
     rate_login_per_ip: EnvRate = Rate.parse("30/minute")
     rate_write_per_account: EnvRate = Rate.parse("120/minute")
     rate_write_per_ip: EnvRate = Rate.parse("300/minute")
+    rate_upload_per_account: EnvRate = Rate.parse("200/hour")
+    rate_note_per_account: EnvRate = Rate.parse("30/hour")
+    rate_comment_per_account: EnvRate = Rate.parse("20/minute")
     login_backoff_after: int = 5  # failed logins before the per-account back-off starts
     login_backoff_base_seconds: float = 2.0
     login_backoff_max_seconds: float = 900.0
@@ -104,6 +132,9 @@ class Settings(BaseSettings):
         "rate_write_per_account",
         "rate_write_per_ip",
         "surge_signup_rate",
+        "rate_upload_per_account",
+        "rate_note_per_account",
+        "rate_comment_per_account",
         mode="before",
     )
     @classmethod
@@ -123,6 +154,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def resolved_media_dir(self) -> Path:
+        return self.media_dir or self.var_dir / "media"
 
     @cached_property
     def resolved_secret_key(self) -> str:

@@ -1,0 +1,1 @@
+"""Media: uploaded photos and videos and their processed renditions."""

@@ -1,0 +1,1 @@
+"""Notes and what members do with them: likes, collects into boards, comments, views."""
