@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install install-test migrate seed lint format messages bench-signup clean
+.PHONY: run test install install-test migrate seed lint format messages bench-signup bench-media bench-read-paths clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ messages: install-test
 
 bench-signup: install-test
 	$(BIN)/python bench/signup.py
+
+bench-media: install-test
+	$(BIN)/python bench/media.py
+
+bench-read-paths: install-test
+	$(BIN)/python bench/read_paths.py
 
 clean:
 	rm -rf $(VENV) var

@@ -318,3 +318,68 @@ async def _ceiling(
     elapsed, cpu = loop.time() - t0, time.process_time() - cpu0
     await client.close()
     return done / elapsed, cpu / max(done, 1) * 1e6
+
+
+@dataclass
+class ClosedLoopResult:
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    cpu_seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def closed_loop(
+    host: str,
+    port: int,
+    paths: list[str],
+    *,
+    seconds: float = 10.0,
+    warmup: float = 2.0,
+    concurrency: int = 16,
+    client: str = "raw",
+) -> ClosedLoopResult:
+    """`concurrency` clients, each sending the next path as soon as the last answer came: the
+    throughput the server sustains, with the latency of each request."""
+    return _run(lambda: _closed_loop(host, port, paths, seconds, warmup, concurrency, client))  # type: ignore[no-any-return]
+
+
+async def _closed_loop(
+    host: str,
+    port: int,
+    paths: list[str],
+    seconds: float,
+    warmup: float,
+    concurrency: int,
+    client_kind: str,
+) -> ClosedLoopResult:
+    client = make_client(client_kind, host, port)
+    loop = asyncio.get_running_loop()
+    result = ClosedLoopResult(seconds=seconds)
+    counter = 0
+
+    async def worker(stop: float, measured: bool) -> None:
+        nonlocal counter
+        while loop.time() < stop:
+            path = paths[counter % len(paths)]
+            counter += 1
+            started = loop.time()
+            status, _headers, _body = await client.request("GET", path)
+            if measured:
+                result.latencies.append(loop.time() - started)
+                result.statuses[status] += 1
+
+    await asyncio.gather(*(worker(loop.time() + warmup, False) for _ in range(concurrency)))
+    cpu0 = time.process_time()
+    stop = loop.time() + seconds
+    await asyncio.gather(*(worker(stop, True) for _ in range(concurrency)))
+    result.cpu_seconds = time.process_time() - cpu0
+    await client.close()
+    return result

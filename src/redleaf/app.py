@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.inprocess_worker:
             from redleaf.kit.jobs.worker import start_inprocess_worker
 
-            worker = await start_inprocess_worker(runtime)
+            worker = await start_inprocess_worker(
+                runtime, concurrency=settings.inprocess_worker_concurrency
+            )
         try:
             yield
         finally:
@@ -58,6 +60,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def body_limit(path: str, content_type: str) -> int:
         if content_type.startswith("application/x-www-form-urlencoded"):
             return settings.form_body_max_bytes
+        if path == "/api/v1/media" and content_type.startswith("multipart/form-data"):
+            # The upload route streams to disk and enforces the photo or video limit itself
+            # once the first bytes say which; this is the backstop, plus multipart framing.
+            largest = max(settings.image_upload_max_bytes, settings.video_upload_max_bytes)
+            return largest + 65_536
         return settings.json_body_max_bytes
 
     # Added innermost first: the request context (ids, locale) wraps everything else.

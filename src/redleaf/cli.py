@@ -84,12 +84,12 @@ def migrate() -> None:
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Only when no account exists yet (first run).")
 def seed(if_empty: bool) -> None:
-    """Create demo accounts that follow each other."""
+    """Create the demo community: members, notes with drawn photos, likes, boards, comments."""
     from redleaf.seed import seed_demo
 
     created = _run(lambda settings: seed_demo(settings, if_empty=if_empty))
     if created:
-        click.echo(f"demo accounts: {', '.join(created)} (password: see README)")
+        click.echo(f"demo community ready: {len(created)} members (password: see README)")
     else:
         click.echo("accounts exist already; nothing seeded")
 

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
 
     # --- background work
     inprocess_worker: bool = True  # `redleaf serve` also runs a job worker
+    # Jobs it runs at once: a video transcode holds a slot for about the video's length, and
+    # the quick jobs (publishing a note, notifications upkeep) should not wait behind it.
+    inprocess_worker_concurrency: int = 2
     job_lease_seconds: float = 60.0
     job_poll_seconds: float = 1.0
     job_max_attempts: int = 8
@@ -102,6 +105,22 @@ class Settings(BaseSettings):
     video_max_pixels: int = 3840 * 2160
     video_output_height: int = 1080  # transcodes are scaled down to this height at most
     media_unattached_hours: int = 48  # uploads no note took are deleted after this
+    # --- media processing (added by the media feature)
+    # Photos and videos processed at once by one process (a thread each, off the event loop);
+    # 0: the cores divided among the server processes, as for password hashes.
+    media_threads: int = 0
+
+    # --- notifications
+    notifications_page_size: int = 20  # groups on one page of the list
+    notifications_keep_days: int = 90  # older notifications are pruned by a daily job
+    notifications_read_max_items: int = 100  # ids or group keys in one "mark read" request
+    notifications_stream_heartbeat_seconds: float = 15.0  # a comment line keeps proxies open
+    notifications_stream_retry_ms: int = 5000  # the browser's reconnection delay (SSE `retry:`)
+    # A stream is closed after this and the browser reconnects: its session is checked again
+    # and long-lived connections spread over the processes again.
+    notifications_stream_max_seconds: float = 1800.0
+    notifications_stream_replay_max: int = 50  # groups re-sent to a client that resumes
+    notifications_streams_per_account: int = 8  # open streams per member and process
 
     # --- password hashing (argon2id at OWASP's minimum: 19 MiB, t=2, p=1)
     argon2_memory_kib: int = 19_456
@@ -173,6 +192,10 @@ class Settings(BaseSettings):
         with os.fdopen(fd, "w") as handle:
             handle.write(key)
         return key
+
+    @property
+    def media_thread_count(self) -> int:
+        return self.media_threads or max(1, (os.cpu_count() or 1) // max(1, self.workers))
 
     @property
     def hash_thread_count(self) -> int:

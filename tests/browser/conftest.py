@@ -46,8 +46,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # Every test person signs up from 127.0.0.1.
-    with serve(tmp_path_factory.mktemp("live"), REDLEAF_RATE_SIGNUP_PER_IP="100/hour") as url:
+    # Every test person signs up from 127.0.0.1; uploads are processed by the server's own
+    # job worker, as with `make run`.
+    with serve(
+        tmp_path_factory.mktemp("live"),
+        REDLEAF_RATE_SIGNUP_PER_IP="100/hour",
+        REDLEAF_INPROCESS_WORKER="true",
+    ) as url:
         yield url
 
 

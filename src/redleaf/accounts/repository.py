@@ -6,11 +6,10 @@ import hashlib
 from datetime import datetime
 
 from sqlalchemy import and_, delete, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redleaf.accounts.models import Account, AuthToken, Block, Follow, Mute
-from redleaf.kit.db import utcnow
+from redleaf.kit.db import insert_ignore, utcnow
 
 
 def secret_hash(secret: str) -> str:
@@ -73,16 +72,10 @@ async def delete_expired_tokens(session: AsyncSession, now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _insert_ignore(session: AsyncSession, table: type, **values: object):  # type: ignore[no-untyped-def]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).values(**values).on_conflict_do_nothing()
-
-
 async def add_follow(session: AsyncSession, follower_id: int, followee_id: int) -> bool:
     """True when the follow is new (so a notification is due), False when it already existed."""
     result = await session.execute(
-        _insert_ignore(
+        insert_ignore(
             session, Follow, follower_id=follower_id, followee_id=followee_id, created_at=utcnow()
         )
     )
@@ -97,7 +90,7 @@ async def remove_follow(session: AsyncSession, follower_id: int, followee_id: in
 
 async def add_block(session: AsyncSession, blocker_id: int, blocked_id: int) -> None:
     await session.execute(
-        _insert_ignore(
+        insert_ignore(
             session, Block, blocker_id=blocker_id, blocked_id=blocked_id, created_at=utcnow()
         )
     )
@@ -120,7 +113,7 @@ async def remove_block(session: AsyncSession, blocker_id: int, blocked_id: int) 
 
 async def add_mute(session: AsyncSession, muter_id: int, muted_id: int) -> None:
     await session.execute(
-        _insert_ignore(session, Mute, muter_id=muter_id, muted_id=muted_id, created_at=utcnow())
+        insert_ignore(session, Mute, muter_id=muter_id, muted_id=muted_id, created_at=utcnow())
     )
 
 

@@ -21,6 +21,7 @@ from redleaf.kit.errors import AppError, Conflict, Forbidden, InvalidInput, NotF
 from redleaf.kit.events import publish_on_commit
 from redleaf.kit.i18n import lazy
 from redleaf.kit.runtime import Runtime
+from redleaf.notifications import service as notifications
 from redleaf.settings import Settings
 
 EXPORT_FORMAT = "redleaf-export/1"
@@ -420,10 +421,16 @@ async def do_follow(
             f"account:{target.id}",
             {"type": "follow", "follower": viewer.username, "followee": target.username},
         )
+        await notifications.do_notify(
+            session, runtime, recipient_id=target.id, kind="follow", actor_id=viewer.id
+        )
 
 
 async def do_unfollow(session: AsyncSession, viewer: Account, target: Account) -> None:
     await repository.remove_follow(session, viewer.id, target.id)
+    await notifications.do_withdraw(
+        session, recipient_id=target.id, kind="follow", actor_id=viewer.id
+    )
 
 
 async def do_block(session: AsyncSession, viewer: Account, target: Account) -> None:

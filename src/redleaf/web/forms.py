@@ -33,6 +33,8 @@ NOTICES = {
     "account_deleted": lazy("Your account and everything in it has been deleted. Take care!"),
     "logged_out": lazy("You have logged out. See you soon!"),
     "welcome": lazy("Welcome to Redleaf! Your account is ready."),
+    "note_deleted": lazy("The note has been deleted."),
+    "board_deleted": lazy("The board has been deleted. Its notes stay in your collects."),
 }
 
 

@@ -1,5 +1,5 @@
 """Pages that belong to no feature yet: language switch, guidelines, search, and the honest
-placeholders for parts still being built (chat, notifications, the Following feed, the composer).
+placeholders for parts still being built (chat, the Following feed).
 """
 
 from __future__ import annotations
@@ -69,18 +69,6 @@ _PLACEHOLDERS = {
         lazy("No chats yet"),
         lazy("Live rooms and direct messages are on their way."),
         "chat",
-    ),
-    "/notifications": (
-        lazy("Notifications"),
-        lazy("No notifications yet"),
-        lazy("Likes, comments, mentions and new followers will appear here."),
-        "bell",
-    ),
-    "/new": (
-        lazy("New note"),
-        lazy("Posting notes is coming soon"),
-        lazy("Soon you will share photos, videos and stories here."),
-        "plus",
     ),
 }
 

@@ -19,6 +19,8 @@ from redleaf.kit.errors import InvalidInput
 from redleaf.kit.pagination import decode_cursor, encode_cursor
 from redleaf.kit.runtime import Runtime, get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
+from redleaf.notes import service as notes_service
+from redleaf.notes.pages.common import GRID_PAGE
 from redleaf.web.forms import csrf_form, page, redirect, safe_next, text
 
 router = APIRouter(route_class=UnitOfWorkRoute)
@@ -40,15 +42,37 @@ async def profile(
     request: Request,
     username: str,
     tab: str = Query(default="notes", max_length=20),
+    cursor: str | None = Query(default=None, max_length=500),
     me: Account | None = Depends(viewer),
     session: AsyncSession = Depends(db),
 ) -> Response:
     target = await access.load_account(session, me, username)
+    tab = tab if tab in TABS else "notes"
+    settings = get_runtime(request).settings
+    notes: list[dict[str, object]] = []
+    boards: list[dict[str, object]] = []
+    next_cursor = None
+    # Each tab is one of the notes feature's lists, drawn with its grid; the service decides
+    # what this viewer may see (drafts for their author only, private boards for their owner).
+    if tab == "notes":
+        notes, next_cursor = await notes_service.notes_page_by(
+            session, settings, me, target, cursor, GRID_PAGE
+        )
+    elif tab == "collects":
+        notes, next_cursor = await notes_service.collects_page(
+            session, settings, me, target, cursor, GRID_PAGE
+        )
+    else:
+        boards = await notes_service.boards_of(session, settings, me, target)
     context = {
         "account": target,
         "profile": await service.get_profile(session, me, target),
-        "tab": tab if tab in TABS else "notes",
+        "tab": tab,
         "is_me": me is not None and me.id == target.id,
+        "notes": notes,
+        "boards": boards,
+        "next_cursor": next_cursor,
+        "limits": settings,
     }
     return page(request, "accounts/profile.html", context)
 
