@@ -87,10 +87,9 @@ def seed(if_empty: bool) -> None:
     """Create the demo community: members, notes with drawn photos, likes, boards, comments."""
     from redleaf.seed import seed_demo
 
+    # The seed reports its own progress and result on stderr.
     created = _run(lambda settings: seed_demo(settings, if_empty=if_empty))
-    if created:
-        click.echo(f"demo community ready: {len(created)} members (password: see README)")
-    else:
+    if not created:
         click.echo("accounts exist already; nothing seeded")
 
 

@@ -11,8 +11,9 @@ import unicodedata
 
 # A tag or a username starts after a space, line start or punctuation, never inside a word or
 # an e-mail address ("me@example.com" mentions nobody).
-_TAG = re.compile(r"(?:^|(?<=[\s(（,，。.!！?？、:：;；\"'“‘]))#([\w\u00b7\-]{1,60})#?", re.UNICODE)
-_MENTION = re.compile(r"(?:^|(?<=[\s(（,，。.!！?？、:：;；\"'“‘]))@([A-Za-z0-9_]{1,30})")
+_START = r"(?:^|(?<=[\s(（,，。.!！?？、:：;；\"'“‘]))"
+TAG_PATTERN = re.compile(_START + r"#([\w\u00b7\-]{1,60})#?", re.UNICODE)
+MENTION_PATTERN = re.compile(_START + r"@([A-Za-z0-9_]{1,30})")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
@@ -26,7 +27,7 @@ def fold_tag(raw: str) -> str:
 def hashtags(text: str) -> list[str]:
     """The tags written in `text`, folded, in order of first appearance."""
     found: list[str] = []
-    for match in _TAG.finditer(unicodedata.normalize("NFKC", text)):
+    for match in TAG_PATTERN.finditer(unicodedata.normalize("NFKC", text)):
         tag = fold_tag(match.group(1).strip("-_"))
         if tag and tag not in found:
             found.append(tag)
@@ -36,7 +37,7 @@ def hashtags(text: str) -> list[str]:
 def mentions(text: str) -> list[str]:
     """The usernames mentioned in `text`, lower-cased, in order of first appearance."""
     found: list[str] = []
-    for match in _MENTION.finditer(text):
+    for match in MENTION_PATTERN.finditer(text):
         name = match.group(1).lower()
         if name not in found:
             found.append(name)

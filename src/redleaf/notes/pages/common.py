@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 from redleaf.kit.errors import InvalidInput
 from redleaf.kit.i18n import get_locale
 from redleaf.notes.schemas import PlaceIn
-from redleaf.notes.text import _MENTION, _TAG, hashtags
+from redleaf.notes.text import MENTION_PATTERN, TAG_PATTERN, hashtags
 from redleaf.web.forms import text
 
 # How many notes a server-rendered grid page shows; scripts fetch the next pages at the same size.
@@ -88,11 +88,11 @@ def rich_text(body: str, mentions: list[dict[str, Any]] | None = None) -> Markup
     the profiles of the members the service resolved (an unknown @name stays plain text)."""
     known = {str(m.get("username", "")).lower() for m in (mentions or [])}
     spans: list[tuple[int, int, Markup]] = []
-    for match in _TAG.finditer(body):
+    for match in TAG_PATTERN.finditer(body):
         label = body[match.start() : match.end()]
         link = Markup('<a class="tag-link" href="{}">{}</a>').format(tag_url(match.group(1)), label)
         spans.append((match.start(), match.end(), link))
-    for match in _MENTION.finditer(body):
+    for match in MENTION_PATTERN.finditer(body):
         if match.group(1).lower() not in known:
             continue
         link = Markup('<a class="mention-link" href="/u/{}">@{}</a>').format(
