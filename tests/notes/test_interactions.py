@@ -213,3 +213,57 @@ async def test_comment_pages_and_blocked_commenters(
     await client.post("/api/v1/users/jake/block", headers=lily_h)
     assert (await client.get(url, headers=lily_h)).json()["items"] == []
     assert (await client.post(url, headers=jake, json={"body": "hello?"})).status_code == 404
+
+
+async def test_a_member_who_leaves_takes_their_counts_with_them(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    lily = await make_account(runtime, "lily")
+    note = await make_note(
+        runtime, lily, place={"name": "Chengdu", "name_zh": "成都", "lat": 30.6, "lon": 104.0}
+    )
+    await make_account(runtime, "jake")
+    jake = await token_headers(client, "jake")
+    lily_h = await token_headers(client, "lily")
+    mei_h = await _member_headers(client, runtime, "mei")
+    url = f"/api/v1/notes/{note.id}/comments"
+    await client.post(f"/api/v1/notes/{note.id}/like", headers=jake)
+    await client.post(f"/api/v1/notes/{note.id}/collect", headers=jake)
+    top = (await client.post(url, headers=jake, json={"body": "first"})).json()
+    await client.post(url, headers=mei_h, json={"body": "reply", "reply_to": top["id"]})
+    lily_top = (await client.post(url, headers=lily_h, json={"body": "thanks"})).json()
+    await client.post(
+        url, headers=jake, json={"body": "you're welcome", "reply_to": lily_top["id"]}
+    )
+    await client.post(f"/api/v1/comments/{lily_top['id']}/like", headers=jake)
+    # Jake's own note, collected into Mei's board.
+    jake_note = (await client.post("/api/v1/notes", headers=jake, json={"title": "Mine"})).json()
+    board = (await client.post("/api/v1/boards", headers=mei_h, json={"name": "Saved"})).json()
+    await client.post(
+        f"/api/v1/boards/{board['id']}/notes", headers=mei_h, json={"note_id": jake_note["id"]}
+    )
+    assert (await _counts(client, note.id)) == {
+        "likes": 1,
+        "collects": 1,
+        "comments": 4,
+        "views": 0,
+    }
+
+    left = await client.request(
+        "DELETE", "/api/v1/me", headers=jake, json={"password": "plum-blossom-42"}
+    )
+    assert left.status_code == 204, left.text
+    assert (await _counts(client, note.id)) == {
+        "likes": 0,
+        "collects": 0,
+        "comments": 1,
+        "views": 0,
+    }
+    thread = (await client.get(url)).json()["items"]
+    assert [(c["body"], c["counts"]) for c in thread] == [("thanks", {"likes": 0, "replies": 0})]
+    assert (await client.get(f"/api/v1/boards/{board['id']}")).json()["note_count"] == 0
+
+
+async def _member_headers(client: httpx.AsyncClient, runtime: Runtime, name: str) -> dict[str, str]:
+    await make_account(runtime, name)
+    return await token_headers(client, name)

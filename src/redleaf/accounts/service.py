@@ -379,9 +379,12 @@ async def do_delete_account(
         settings, runtime.hash_pool, account.password_hash, password
     ):
         raise InvalidInput("Your password is not right.", code="wrong_password", field="password")
-    await session.delete(
-        account
-    )  # tokens, follows, blocks and mutes go with it (ON DELETE CASCADE)
+    # Imported here: notes build on accounts, not the other way round, except for this one call.
+    from redleaf.notes.service import do_forget_member
+
+    await do_forget_member(session, account)
+    # Tokens, relations, notes, likes, comments and notifications go with it (ON DELETE CASCADE).
+    await session.delete(account)
     await session.flush()
 
 

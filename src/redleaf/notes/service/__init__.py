@@ -21,6 +21,7 @@ from redleaf.notes.service.interactions import (
     do_unlike,
     viewer_key,
 )
+from redleaf.notes.service.members import do_forget_member
 from redleaf.notes.service.notes import (
     do_create_note,
     do_delete_note,
@@ -51,6 +52,7 @@ __all__ = [
     "do_delete_board",
     "do_delete_comment",
     "do_delete_note",
+    "do_forget_member",
     "do_like",
     "do_like_comment",
     "do_record_view",
