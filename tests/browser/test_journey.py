@@ -11,26 +11,14 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.browser.people import PASSWORD, api_signup
+
 pytestmark = pytest.mark.browser
 
-PASSWORD = "lantern-festival-88"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 360, "height": 740}  # the narrowest phone we promise not to break
 SIZES = {"phone": PHONE, "desktop": DESKTOP, "narrow": NARROW}
-
-
-def _api_signup(base_url: str, username: str, display_name: str, lang: str = "en") -> None:
-    response = httpx.post(
-        f"{base_url}/api/v1/accounts",
-        json={
-            "username": username,
-            "password": PASSWORD,
-            "display_name": display_name,
-            "ui_language": lang,
-        },
-    )
-    assert response.status_code == 201, response.text
 
 
 def _watch_errors(page: Page) -> list[str]:
@@ -51,7 +39,7 @@ def phone_zh(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
 
 
 def test_newcomer_journey_in_chinese_then_english(phone_zh: BrowserContext, base_url: str) -> None:
-    _api_signup(base_url, "mei_travels", "梅 Mei")
+    api_signup(base_url, "mei_travels", "梅 Mei")
     page = phone_zh.new_page()
     errors = _watch_errors(page)
 
@@ -128,8 +116,8 @@ def test_screenshots(
     browser: Browser, base_url: str, screenshot_dir: Path, size: str, lang: str, scheme: str
 ) -> None:
     if not httpx.get(f"{base_url}/u/shot_member").is_success:
-        _api_signup(base_url, "shot_member", "Ada 小爱", "en")
-        _api_signup(base_url, "shot_friend", "Lin 林")
+        api_signup(base_url, "shot_member", "Ada 小爱", "en")
+        api_signup(base_url, "shot_friend", "Lin 林")
     context = browser.new_context(
         base_url=base_url,
         viewport=SIZES[size],
@@ -194,7 +182,7 @@ def test_surge_page_counts_down_and_sends_the_form_again(
     page.get_by_label("Username").fill("patient_pat")
     page.get_by_label("Display name (optional)").fill("Pat")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    _api_signup(surge_server, "early_bird", "Early")  # takes this second's only place
+    api_signup(surge_server, "early_bird", "Early")  # takes this second's only place
     page.get_by_role("button", name="Create account").click()
 
     expect(page.get_by_role("heading", name="You are in line")).to_be_visible()

@@ -14,22 +14,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.browser.people import PASSWORD, api_signup
+
 pytestmark = pytest.mark.browser
-
-PASSWORD = "lantern-festival-88"
-
-
-def _signup(base_url: str, username: str, display_name: str, lang: str) -> None:
-    response = httpx.post(
-        f"{base_url}/api/v1/accounts",
-        json={
-            "username": username,
-            "password": PASSWORD,
-            "display_name": display_name,
-            "ui_language": lang,
-        },
-    )
-    assert response.status_code == 201, response.text
 
 
 def _photos(folder: Path) -> list[Path]:
@@ -79,8 +66,8 @@ def contexts(browser: Browser, base_url: str) -> Iterator[tuple[BrowserContext, 
 def test_compose_publish_and_react_live(
     contexts: tuple[BrowserContext, BrowserContext], base_url: str, tmp_path: Path
 ) -> None:
-    _signup(base_url, "xiaohong", "小红", "zh-Hans")
-    _signup(base_url, "jake_nyc", "Jake", "en")
+    api_signup(base_url, "xiaohong", "小红", "zh-Hans")
+    api_signup(base_url, "jake_nyc", "Jake", "en")
     author_context, reader_context = contexts
 
     # The author composes in Chinese.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -13,11 +14,12 @@ from redleaf.accounts.models import Account
 from redleaf.kit.pagination import page_params
 from redleaf.kit.ratelimit import client_ip, enforce
 from redleaf.kit.responses import ORJSONResponse
-from redleaf.kit.runtime import get_runtime
+from redleaf.kit.runtime import Runtime, get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
 from redleaf.notes import access, lists_api, service
 from redleaf.notes.jobs import schedule_view_pruning
 from redleaf.notes.limits import comment_limit, note_limit
+from redleaf.notes.models import Comment, Note
 from redleaf.notes.schemas import (
     CollectIn,
     CommentCreate,
@@ -88,30 +90,6 @@ async def delete_note(
     return Response(status_code=204)
 
 
-@router.post("/notes/{note_id}/like", dependencies=[Depends(write_limit)], **NO_CONTENT)  # type: ignore[arg-type]
-async def like_note(
-    note_id: str,
-    request: Request,
-    me: Account = Depends(require_viewer),
-    session: AsyncSession = Depends(db),
-) -> Response:
-    note = await access.load_note(session, me, note_id)
-    await service.do_like(session, get_runtime(request), me, note)
-    return Response(status_code=204)
-
-
-@router.delete("/notes/{note_id}/like", dependencies=[Depends(write_limit)], **NO_CONTENT)  # type: ignore[arg-type]
-async def unlike_note(
-    note_id: str,
-    request: Request,
-    me: Account = Depends(require_viewer),
-    session: AsyncSession = Depends(db),
-) -> Response:
-    note = await access.load_note(session, me, note_id)
-    await service.do_unlike(session, get_runtime(request), me, note)
-    return Response(status_code=204)
-
-
 @router.post("/notes/{note_id}/collect", dependencies=[Depends(write_limit)], **NO_CONTENT)  # type: ignore[arg-type]
 async def collect_note(
     note_id: str,
@@ -123,18 +101,6 @@ async def collect_note(
     note = await access.load_note(session, me, note_id)
     board_id = body.board_id if body else None
     await service.do_collect(session, get_runtime(request), me, note, board_id)
-    return Response(status_code=204)
-
-
-@router.delete("/notes/{note_id}/collect", dependencies=[Depends(write_limit)], **NO_CONTENT)  # type: ignore[arg-type]
-async def uncollect_note(
-    note_id: str,
-    request: Request,
-    me: Account = Depends(require_viewer),
-    session: AsyncSession = Depends(db),
-) -> Response:
-    note = await access.load_note(session, me, note_id)
-    await service.do_uncollect(session, get_runtime(request), me, note)
     return Response(status_code=204)
 
 
@@ -220,28 +186,60 @@ async def delete_comment(
     return Response(status_code=204)
 
 
-@router.post("/comments/{comment_id}/like", dependencies=[Depends(write_limit)], **NO_CONTENT)  # type: ignore[arg-type]
-async def like_comment(
-    comment_id: str,
-    request: Request,
-    me: Account = Depends(require_viewer),
-    session: AsyncSession = Depends(db),
-) -> Response:
-    comment, _note = await access.load_comment(session, me, comment_id)
-    await service.do_like_comment(session, get_runtime(request), me, comment)
-    return Response(status_code=204)
+# --- toggles: like, unlike, uncollect; comment like and unlike -----------------------------------
+
+NoteAction = Callable[[AsyncSession, Runtime, Account, Note], Awaitable[None]]
+CommentAction = Callable[[AsyncSession, Runtime, Account, Comment], Awaitable[None]]
 
 
-@router.delete("/comments/{comment_id}/like", dependencies=[Depends(write_limit)], **NO_CONTENT)  # type: ignore[arg-type]
-async def unlike_comment(
-    comment_id: str,
-    request: Request,
-    me: Account = Depends(require_viewer),
-    session: AsyncSession = Depends(db),
-) -> Response:
-    comment, _note = await access.load_comment(session, me, comment_id)
-    await service.do_unlike_comment(session, get_runtime(request), me, comment)
-    return Response(status_code=204)
+def _on_note(action: NoteAction) -> Callable[..., Awaitable[Response]]:
+    async def route(
+        note_id: str,
+        request: Request,
+        me: Account = Depends(require_viewer),
+        session: AsyncSession = Depends(db),
+    ) -> Response:
+        note = await access.load_note(session, me, note_id)
+        await action(session, get_runtime(request), me, note)
+        return Response(status_code=204)
 
+    return route
+
+
+def _on_comment(action: CommentAction) -> Callable[..., Awaitable[Response]]:
+    async def route(
+        comment_id: str,
+        request: Request,
+        me: Account = Depends(require_viewer),
+        session: AsyncSession = Depends(db),
+    ) -> Response:
+        comment, _note = await access.load_comment(session, me, comment_id)
+        await action(session, get_runtime(request), me, comment)
+        return Response(status_code=204)
+
+    return route
+
+
+for _path, _method, _route, _name in (
+    ("/notes/{note_id}/like", "POST", _on_note(service.do_like), "like_note"),
+    ("/notes/{note_id}/like", "DELETE", _on_note(service.do_unlike), "unlike_note"),
+    ("/notes/{note_id}/collect", "DELETE", _on_note(service.do_uncollect), "uncollect_note"),
+    ("/comments/{comment_id}/like", "POST", _on_comment(service.do_like_comment), "like_comment"),
+    (
+        "/comments/{comment_id}/like",
+        "DELETE",
+        _on_comment(service.do_unlike_comment),
+        "unlike_comment",
+    ),
+):
+    router.add_api_route(
+        _path,
+        _route,
+        methods=[_method],
+        name=_name,
+        status_code=204,
+        response_class=Response,
+        dependencies=[Depends(write_limit)],
+    )
 
 router.include_router(lists_api.router)
