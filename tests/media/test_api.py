@@ -38,7 +38,7 @@ async def test_a_photo_is_accepted_at_once_then_processed_by_the_job(
     response = await upload(client, lily, samples.jpeg(1600, 1200))
     assert response.status_code == 202, response.text
     body = response.json()
-    assert body["kind"] == "image" and body["state"] == "uploaded"
+    assert body["kind"] == "image" and body["state"] == "processing"  # queued for the job
     assert body["error"] is None and body["urls"] == {}
     assert len(files_in(runtime, "uploads")) == 1  # the original, kept until processed
 

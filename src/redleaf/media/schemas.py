@@ -13,7 +13,7 @@ class MediaError(BaseModel):
 class MediaOut(BaseModel):
     id: str
     kind: str  # "image" | "video"
-    state: str  # "uploaded" | "processing" | "ready" | "failed"
+    state: str  # "processing" | "ready" | "failed" (a stored "uploaded" reads as processing)
     error: MediaError | None
     width: int | None
     height: int | None

@@ -160,7 +160,8 @@ def media_out(media: Media, settings: Settings) -> dict[str, Any]:
     return {
         "id": str(media.id),
         "kind": media.kind,
-        "state": media.state,
+        # The API promises processing | ready | failed: waiting for a worker is processing too.
+        "state": "processing" if media.state == "uploaded" else media.state,
         "error": error_out(media.error_code, settings) if media.state == "failed" else None,
         "width": media.width if ready else None,
         "height": media.height if ready else None,
