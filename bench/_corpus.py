@@ -1,5 +1,6 @@
 """A generated community for read-path benchmarks: members, notes (text and photo notes with
-their media rows), tags, likes and comments, bulk-inserted straight into a migrated database.
+their media rows), tags, places, likes, comments and replies, bulk-inserted straight into a
+migrated database.
 
 The rows are what the services would have written (states, counters, covers), made in bulk
 because going through the API would take longer than the benchmark itself.
@@ -12,12 +13,12 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from redleaf.accounts.models import Account
 from redleaf.kit.db import make_engine, new_id
 from redleaf.media.models import Media
-from redleaf.notes.models import Comment, Like, Note, NoteTag
+from redleaf.notes.models import Comment, Like, Note, NoteTag, Place
 
 TOPICS = {
     "travel": ("Weekend in {city}", "{city}周末攻略", ["travel", "旅行", "citywalk"]),
@@ -26,18 +27,44 @@ TOPICS = {
     "fashion": ("OOTD in {city}", "今天的穿搭 {city}", ["ootd", "穿搭"]),
 }
 CITIES = [("Chengdu", "成都"), ("Kyoto", "京都"), ("Lisbon", "里斯本"), ("Dali", "大理")]
+COORDINATES = [(30.657, 104.066), (35.011, 135.768), (38.722, -9.139), (25.606, 100.267)]
+COMMENTS = ["Looks amazing!", "太好看了", "Where is this?", "求地址", "Saved for my trip #travel"]
 DISHES = [("hotpot", "火锅"), ("dumplings", "小笼包"), ("noodles", "面"), ("brunch", "早午餐")]
 COLOURS = ["#e8c4a8", "#a8c8e8", "#c8e8a8", "#e8a8c4", "#d4c4f0", "#f0e0b0"]
 
 
+def _place_rows(now: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": new_id(),
+            "key": f"bench:{city.lower()}",
+            "name_en": city,
+            "name_zh": city_zh,
+            "lat": lat,
+            "lon": lon,
+            "note_count": 0,
+            "created_at": now,
+        }
+        for (city, city_zh), (lat, lon) in zip(CITIES, COORDINATES, strict=True)
+    ]
+
+
 def _note_rows(
-    rng: random.Random, author_ids: list[int], count: int, now: datetime
+    rng: random.Random,
+    author_ids: list[int],
+    places: list[dict[str, Any]],
+    count: int,
+    now: datetime,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     notes, media, tags = [], [], []
     for i in range(count):
         topic = rng.choice(list(TOPICS))
         title_en, title_zh, topic_tags = TOPICS[topic]
-        city, city_zh = rng.choice(CITIES)
+        city_index = rng.randrange(len(CITIES))
+        city, city_zh = CITIES[city_index]
+        place = places[city_index] if i % 3 == 0 else None
+        if place is not None:
+            place["note_count"] += 1
         dish, dish_zh = rng.choice(DISHES)
         chinese = i % 2 == 0
         title = (title_zh if chinese else title_en).format(
@@ -118,7 +145,7 @@ def _note_rows(
                 "updated_at": published,
                 "published_at": published,
                 "error_code": None,
-                "place_id": None,
+                "place_id": place["id"] if place is not None else None,
                 "edited_at": None,
             }
         )
@@ -153,33 +180,35 @@ async def fill(
         }
         for i, account_id in enumerate(author_ids)
     ]
-    note_rows, media_rows, tag_rows = _note_rows(rng, author_ids, notes, now)
-    like_rows, comment_rows = [], []
+    place_rows = _place_rows(now)
+    note_rows, media_rows, tag_rows = _note_rows(rng, author_ids, place_rows, notes, now)
+    like_rows: list[dict[str, Any]] = []
+    comment_rows: list[dict[str, Any]] = []
+    moment = now - timedelta(days=1)
     for row in note_rows[: notes // 4]:
         likers = rng.sample(author_ids, rng.randint(1, 20))
         like_rows.extend({"account_id": a, "note_id": row["id"], "created_at": now} for a in likers)
         row["like_count"] = len(likers)
         for _ in range(rng.randint(0, 6)):
-            comment_rows.append(
-                {
-                    "id": new_id(),
-                    "note_id": row["id"],
-                    "author_id": rng.choice(author_ids),
-                    "body": rng.choice(["Looks amazing!", "太好看了", "Where is this?", "求地址"]),
-                    "lang": "und",
-                    "moderation_state": "visible",
-                    "like_count": 0,
-                    "reply_count": 0,
-                    "created_at": now,
-                    "parent_id": None,
-                    "reply_to_account_id": None,
-                }
-            )
+            moment += timedelta(milliseconds=1)
+            top = _comment(rng, author_ids, row["id"], moment)
+            comment_rows.append(top)
             row["comment_count"] += 1
+            # A third of the comments get replies: the note page shows up to three under each.
+            for _ in range(rng.randint(1, 5) if rng.random() < 1 / 3 else 0):
+                moment += timedelta(milliseconds=1)
+                reply = _comment(rng, author_ids, row["id"], moment)
+                reply["parent_id"] = top["id"]
+                if rng.random() < 0.5:
+                    reply["reply_to_account_id"] = rng.choice(author_ids)
+                comment_rows.append(reply)
+                top["reply_count"] += 1
+                row["comment_count"] += 1
     try:
         async with engine.begin() as connection:
             for table, rows in (
                 (Account, accounts),
+                (Place, place_rows),
                 (Note, note_rows),
                 (Media, media_rows),
                 (NoteTag, tag_rows),
@@ -188,9 +217,33 @@ async def fill(
             ):
                 for start in range(0, len(rows), 2000):
                     await connection.execute(insert(table), rows[start : start + 2000])
+        if engine.dialect.name == "postgresql":
+            # Statistics, as autovacuum would gather them on a live database: a bulk-loaded
+            # table without them can get a poor plan for the first minute of the benchmark.
+            async with engine.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text("ANALYZE"))
     finally:
         await engine.dispose()
     return [row["id"] for row in note_rows]
+
+
+def _comment(
+    rng: random.Random, author_ids: list[int], note_id: int, moment: datetime
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "note_id": note_id,
+        "author_id": rng.choice(author_ids),
+        "body": rng.choice(COMMENTS),
+        "lang": "und",
+        "moderation_state": "visible",
+        "like_count": rng.choice([0, 0, 0, 1, 2, 5]),
+        "reply_count": 0,
+        "created_at": moment,
+        "parent_id": None,
+        "reply_to_account_id": None,
+    }
 
 
 if __name__ == "__main__":  # pragma: no cover - a manual helper

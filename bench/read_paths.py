@@ -3,14 +3,20 @@
     .venv/bin/python bench/read_paths.py                 # SQLite, then PostgreSQL + Redis
     .venv/bin/python bench/read_paths.py --only sqlite --seconds 5
 
-1. A community of 10,000 notes by 500 members (a fifth text cards, the rest 1–4 photos; likes
-   and comments on a quarter of them) is bulk-inserted into a migrated database (bench/_corpus.py).
+1. A community of 10,000 notes by 500 members (a fifth text cards, the rest 1–4 photos; a third
+   name a place; likes and comments, a third of them with replies, on a quarter of them) is
+   bulk-inserted into a migrated database (bench/_corpus.py).
 2. A real `redleaf serve` subprocess: SQLite in one process, or PostgreSQL (a fresh database,
    dropped afterwards) + Redis with `--workers 2`; rate limits off, as on a private machine.
-3. A closed-loop generator in this process (16 connections) measures, one after the other:
-   GET /healthz (the ceiling: the same server doing no work), GET /notes/{id} (the note page,
-   HTML, as an anonymous reader, over random notes), GET /api/v1/feeds/explore (the first page)
-   and the same deeper in the feed (random cursors).
+   Each runs twice by default: with the read-path caches as shipped, and with them off
+   (REDLEAF_EXPLORE_CACHE_ENTRIES=0, REDLEAF_NOTE_PAGE_CACHE_ENTRIES=0).
+3. A closed-loop generator in this process (16 connections) measures, one after the other and
+   in three turns (`--rounds`), so that other load on the shared machine weighs on the ceiling
+   and the paths alike:
+   GET /healthz (the ceiling: the same server doing no work); GET /notes/{id} (the note page,
+   HTML, as an anonymous reader) over notes drawn uniformly, then drawn Zipf-like (the note of
+   popularity rank k is asked for in proportion to 1/k, as readers crowd onto a few notes);
+   GET /api/v1/feeds/explore (the first page) and the same deeper in the feed (pages 2-50).
 
 Target (issue 3): the note page and the Explore API each reach >= 35% of the ceiling's requests
 per second. The generator shares the two cores with the server: quote the ratios of one run.
@@ -75,17 +81,43 @@ def _explore_cursors(port: int, pages: int) -> list[str]:
     return cursors
 
 
-def _measure(port: int, note_ids: list[int], seconds: float) -> dict[str, ClosedLoopResult]:
+def _zipf_paths(note_ids: list[int], count: int, rng: random.Random) -> list[str]:
+    """`count` note pages, the note of popularity rank k drawn with weight 1/k (Zipf, s = 1)."""
+    ranked = note_ids[:]
+    rng.shuffle(ranked)
+    weights = [1 / rank for rank in range(1, len(ranked) + 1)]
+    return [f"/notes/{note_id}" for note_id in rng.choices(ranked, weights, k=count)]
+
+
+def _measure(
+    port: int, note_ids: list[int], seconds: float, rounds: int
+) -> dict[str, ClosedLoopResult]:
+    """Each path for `seconds` in all, in `rounds` turns (ceiling, paths, ceiling, paths, ...):
+    a machine whose other load comes and goes then weighs on the ceiling and the paths alike."""
     rng = random.Random(3)
-    notes = [f"/notes/{rng.choice(note_ids)}" for _ in range(5000)]
+    uniform = [f"/notes/{rng.choice(note_ids)}" for _ in range(5000)]
+    zipf = _zipf_paths(note_ids, 5000, rng)
     deep = [f"/api/v1/feeds/explore?cursor={c}" for c in _explore_cursors(port, 50)]
     runs = {
         "GET /healthz (ceiling)": ["/healthz"],
-        "GET /notes/{id} (page)": notes,
+        "GET /notes/{id}, uniform": uniform,
+        "GET /notes/{id}, Zipf": zipf,
         "GET /api/v1/feeds/explore": ["/api/v1/feeds/explore"],
         "explore, pages 2-50": deep,
     }
-    return {name: closed_loop(HOST, port, paths, seconds=seconds) for name, paths in runs.items()}
+    totals = {name: ClosedLoopResult(seconds=0.0) for name in runs}
+    for turn in range(rounds):
+        for name, paths in runs.items():
+            start = turn * len(paths) // rounds  # each turn goes on where the last one stopped
+            result = closed_loop(
+                HOST, port, paths[start:] + paths[:start], seconds=seconds / rounds, warmup=1.0
+            )
+            total = totals[name]
+            total.seconds += result.seconds
+            total.latencies += result.latencies
+            total.statuses.update(result.statuses)
+            total.cpu_seconds += result.cpu_seconds
+    return totals
 
 
 def _report(config: str, results: dict[str, ClosedLoopResult]) -> list[str]:
@@ -105,15 +137,28 @@ def _report(config: str, results: dict[str, ClosedLoopResult]) -> list[str]:
     return lines
 
 
-def run_sqlite(tmp: Path, notes: int, seconds: float) -> list[str]:
+# The read-path caches turned off (the shipped defaults are in settings.py).
+CACHES_OFF = {"REDLEAF_EXPLORE_CACHE_ENTRIES": "0", "REDLEAF_NOTE_PAGE_CACHE_ENTRIES": "0"}
+
+
+def _modes(caches: str) -> list[tuple[str, dict[str, str]]]:
+    on, off = ("caches on", {}), ("caches off", CACHES_OFF)
+    return {"on": [on], "off": [off], "both": [on, off]}[caches]
+
+
+def run_sqlite(tmp: Path, notes: int, seconds: float, caches: str, rounds: int) -> list[str]:
     url = f"sqlite+aiosqlite:///{tmp / 'read.db'}"
     migrate(url, tmp)
     note_ids = asyncio.run(_corpus.fill(url, notes=notes))
-    with serve("sqlite", tmp, 1, _env(tmp, "sqlite", url)) as server:
-        return _report("SQLite, 1 process", _measure(server.port, note_ids, seconds))
+    lines: list[str] = []
+    for label, extra in _modes(caches):
+        with serve("sqlite", tmp, 1, _env(tmp, "sqlite", url, **extra)) as server:
+            results = _measure(server.port, note_ids, seconds, rounds)
+        lines += _report(f"SQLite, 1 process, {label}", results)
+    return lines
 
 
-def run_postgres(tmp: Path, notes: int, seconds: float) -> list[str]:
+def run_postgres(tmp: Path, notes: int, seconds: float, caches: str, rounds: int) -> list[str]:
     run = secrets.token_hex(4)
     database, prefix = f"redleaf_read_{run}", f"redleaf-read-{run}:"
     _psql(f'CREATE DATABASE "{database}"')
@@ -121,11 +166,15 @@ def run_postgres(tmp: Path, notes: int, seconds: float) -> list[str]:
         url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}"
         migrate(url, tmp)
         note_ids = asyncio.run(_corpus.fill(url, notes=notes))
-        env = _env(tmp, "pg", url, REDLEAF_REDIS_URL=REDIS_URL, REDLEAF_REDIS_PREFIX=prefix)
-        with serve("postgres", tmp, 2, env) as server:
-            return _report(
-                "PostgreSQL + Redis, 2 processes", _measure(server.port, note_ids, seconds)
+        lines: list[str] = []
+        for label, extra in _modes(caches):
+            env = _env(
+                tmp, "pg", url, REDLEAF_REDIS_URL=REDIS_URL, REDLEAF_REDIS_PREFIX=prefix, **extra
             )
+            with serve("postgres", tmp, 2, env) as server:
+                results = _measure(server.port, note_ids, seconds, rounds)
+            lines += _report(f"PostgreSQL + Redis, 2 processes, {label}", results)
+        return lines
     finally:
         _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         _drop_redis_prefix(prefix)
@@ -136,17 +185,26 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="turns over all paths (their seconds are split)"
+    )
+    parser.add_argument(
+        "--caches",
+        choices=["on", "off", "both"],
+        default="both",
+        help="run with the read-path caches as shipped, turned off, or both (the default)",
+    )
     args = parser.parse_args()
     print(
-        f"read paths: {args.notes} notes, {args.seconds:.0f} s per path, 16 connections, "
-        f"{platform.python_implementation()} {platform.python_version()}"
+        f"read paths: {args.notes} notes, {args.seconds:.0f} s per path in {args.rounds} turns, "
+        f"16 connections, {platform.python_implementation()} {platform.python_version()}"
     )
     lines: list[str] = []
     with tempfile.TemporaryDirectory(prefix="redleaf-read-") as tmp:
         if args.only in (None, "sqlite"):
-            lines += run_sqlite(Path(tmp), args.notes, args.seconds)
+            lines += run_sqlite(Path(tmp), args.notes, args.seconds, args.caches, args.rounds)
         if args.only in (None, "postgres"):
-            lines += run_postgres(Path(tmp), args.notes, args.seconds)
+            lines += run_postgres(Path(tmp), args.notes, args.seconds, args.caches, args.rounds)
     print("\n".join(lines))
     print(f"\ntarget: the note page and the Explore API >= {TARGET:.0%} of the ceiling")
 

@@ -95,6 +95,19 @@ class Settings(BaseSettings):
     board_description_max_length: int = 200
     boards_max: int = 200
 
+    # --- read-path caches (added by the read-path performance work; docs/architecture.md)
+    # Per process; 0 entries or 0 seconds turns a cache off. The seconds bound how stale a
+    # reader's view may be, since a process never hears of another's changes.
+    # The Explore feed as anonymous readers see it, per page, tag and language. Signed-in
+    # members share it with their own likes, collects, blocks and mutes applied on top.
+    explore_cache_seconds: float = 2.0
+    explore_cache_entries: int = 256
+    # Anonymous readers' note page HTML, per note and language, served while the note's row is
+    # unchanged (any edit, like, collect or comment changes it). What does not touch that row
+    # (a comment's likes, a renamed commenter) shows after at most this many seconds.
+    note_page_cache_seconds: float = 10.0
+    note_page_cache_entries: int = 1000
+
     # --- media
     media_dir: Path | None = None  # empty: var/media
     image_upload_max_bytes: int = 30_000_000

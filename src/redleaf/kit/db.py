@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any
 
 import aiosqlite
+import orjson
 from sqlalchemy import BigInteger, DateTime, Insert, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
@@ -112,11 +113,15 @@ def make_engine(
     echo: bool = False,
 ) -> AsyncEngine:
     """A request that gets no connection within `pool_timeout` is answered 503 (web/errors.py)
-    rather than left hanging: under overload a fast "come back later" beats a slow timeout."""
+    rather than left hanging: under overload a fast "come back later" beats a slow timeout.
+
+    JSON columns are read with orjson (a 20-note Explore page reads 40 of them; the standard
+    library's parser took 0.1 ms of it); they are still written by the standard one."""
     if database_url.startswith("sqlite"):
         engine = create_async_engine(
             database_url,
             echo=echo,
+            json_deserializer=orjson.loads,
             # Reads run on the event loop, writes and commits on aiosqlite's thread: see
             # InlineReadConnection and docs/adr/0002-sqlite-reads-on-the-event-loop.md.
             connect_args={"timeout": 30, "async_creator_fn": _inline_read_connect},
@@ -129,6 +134,7 @@ def make_engine(
     return create_async_engine(
         database_url,
         echo=echo,
+        json_deserializer=orjson.loads,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
@@ -172,18 +178,16 @@ class _InlineReadCursor:
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
 
-    def _run(self, sql: str, parameters: Iterable[Any]) -> None:
+    def _run(self, sql: str, parameters: Any) -> None:
         self._cursor.execute(sql, parameters)
         self._rows = self._cursor.fetchall() if self._cursor.description else None
 
-    async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _InlineReadCursor:
+    async def execute(self, sql: str, parameters: Any = None) -> _InlineReadCursor:
         self._rows = None
         await self._conn.run(_is_read(sql), self._run, sql, parameters or ())
         return self
 
-    async def executemany(
-        self, sql: str, parameters: Iterable[Iterable[Any]]
-    ) -> _InlineReadCursor:
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> _InlineReadCursor:
         self._rows = None
         await self._conn.run(False, self._cursor.executemany, sql, parameters)
         return self

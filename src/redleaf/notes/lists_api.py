@@ -12,12 +12,13 @@ from redleaf.accounts import access as accounts_access
 from redleaf.accounts.auth import require_viewer, viewer
 from redleaf.accounts.limits import write_limit
 from redleaf.accounts.models import Account
-from redleaf.kit.pagination import page_params
+from redleaf.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from redleaf.kit.responses import ORJSONResponse
 from redleaf.kit.runtime import get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
 from redleaf.notes import access, service
 from redleaf.notes.schemas import BoardCreate, BoardNoteIn, BoardOut, BoardUpdate
+from redleaf.notes.service.reads import cached_explore_page
 from redleaf.notes.text import fold_tag
 
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["notes"])
@@ -29,32 +30,46 @@ def _page(items: list[dict[str, Any]], next_cursor: str | None) -> ORJSONRespons
     return ORJSONResponse({"items": items, "next_cursor": next_cursor})
 
 
+async def paging(
+    cursor: str | None = Query(default=None, max_length=500),
+    limit: int = Query(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+) -> Paging:
+    """kit.pagination.page_params, as a coroutine: FastAPI runs a plain `def` dependency in its
+    thread pool, a thread hop on every request (on Explore: ~0.1–0.2 ms of CPU)."""
+    return cursor, limit
+
+
 @router.get("/feeds/explore", response_model=dict[str, Any])
 async def explore(
     request: Request,
     channel: str | None = Query(default=None, max_length=40),
     tag: str | None = Query(default=None, max_length=60),
-    paging: Paging = Depends(page_params),
+    page: Paging = Depends(paging),
     me: Account | None = Depends(viewer),
     session: AsyncSession = Depends(db),
-) -> ORJSONResponse:
+) -> Response:
     """Public notes, newest first. `tag` (or a `channel` named after a tag) narrows them."""
-    cursor, limit = paging
+    cursor, limit = page
     wanted = fold_tag(tag or channel or "") or None
-    settings = get_runtime(request).settings
-    return _page(*await service.explore_page(session, settings, me, cursor, limit, tag=wanted))
+    runtime = get_runtime(request)
+    (items, next_cursor), body = await cached_explore_page(
+        session, runtime, me, cursor, limit, tag=wanted
+    )
+    if body is not None:  # the shared anonymous page, serialised once for every reader
+        return Response(body, media_type=ORJSONResponse.media_type)
+    return _page(items, next_cursor)
 
 
 @router.get("/users/{username}/notes", response_model=dict[str, Any])
 async def notes_of_member(
     username: str,
     request: Request,
-    paging: Paging = Depends(page_params),
+    page: Paging = Depends(paging),
     me: Account | None = Depends(viewer),
     session: AsyncSession = Depends(db),
 ) -> ORJSONResponse:
     author = await accounts_access.load_account(session, me, username)
-    cursor, limit = paging
+    cursor, limit = page
     settings = get_runtime(request).settings
     return _page(*await service.notes_page_by(session, settings, me, author, cursor, limit))
 
@@ -63,12 +78,12 @@ async def notes_of_member(
 async def collects_of_member(
     username: str,
     request: Request,
-    paging: Paging = Depends(page_params),
+    page: Paging = Depends(paging),
     me: Account | None = Depends(viewer),
     session: AsyncSession = Depends(db),
 ) -> ORJSONResponse:
     owner = await accounts_access.load_account(session, me, username)
-    cursor, limit = paging
+    cursor, limit = page
     settings = get_runtime(request).settings
     return _page(*await service.collects_page(session, settings, me, owner, cursor, limit))
 
@@ -157,12 +172,12 @@ async def delete_board(
 async def board_notes(
     board_id: str,
     request: Request,
-    paging: Paging = Depends(page_params),
+    page: Paging = Depends(paging),
     me: Account | None = Depends(viewer),
     session: AsyncSession = Depends(db),
 ) -> ORJSONResponse:
     board = await access.load_board(session, me, board_id)
-    cursor, limit = paging
+    cursor, limit = page
     settings = get_runtime(request).settings
     return _page(*await service.board_notes_page(session, settings, me, board, cursor, limit))
 

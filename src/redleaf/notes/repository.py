@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     and_,
+    bindparam,
     delete,
     exists,
     false,
@@ -23,7 +25,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.util import identity_key
 
 from redleaf.accounts.models import Account, Block, Follow, Mute
 from redleaf.kit.db import insert_ignore, new_id, utcnow
@@ -42,7 +43,9 @@ from redleaf.notes.models import (
 # --- visibility ----------------------------------------------------------------------------------
 
 
-def blocked_either_way(viewer_id: int, author_column: Any) -> ColumnElement[bool]:
+def blocked_either_way(
+    viewer_id: int | BindParameter[int], author_column: Any
+) -> ColumnElement[bool]:
     return or_(
         exists().where(Block.blocker_id == author_column, Block.blocked_id == viewer_id),
         exists().where(Block.blocker_id == viewer_id, Block.blocked_id == author_column),
@@ -79,17 +82,38 @@ def after_cursor(column: Any, cursor: list[Any] | None) -> ColumnElement[bool]:
 # --- notes ---------------------------------------------------------------------------------------
 
 
+class Author(NamedTuple):
+    """What a card shows of a note's author. List queries select just these columns: loading
+    whole Account rows (JSON columns, password hash and all) cost 0.5 ms of a 20-note page."""
+
+    id: int
+    username: str
+    display_name: str
+
+
+_AUTHOR_COLUMNS = (Account.id, Account.username, Account.display_name)
+
+
+# Built once: every note page and note API call runs it, and building and keying a statement
+# costs about as much as SQLite answering it. The author comes as the few columns a page shows.
+_NOTE_BY_ID = (
+    select(Note, *_AUTHOR_COLUMNS, Place)
+    .outerjoin(Account, Account.id == Note.author_id)
+    .outerjoin(Place, Place.id == Note.place_id)
+    .where(Note.id == bindparam("note_id"))
+)
+
+
 async def note_by_id(session: AsyncSession, note_id: int) -> Note | None:
-    """The note, with its author loaded into the session alongside it: whoever reads a note
-    shows its author next, and `accounts_by_ids` then finds them without a query."""
-    row = (
-        await session.execute(
-            select(Note, Account)
-            .outerjoin(Account, Account.id == Note.author_id)
-            .where(Note.id == note_id)
-        )
-    ).first()
-    return row[0] if row is not None else None
+    """The note, with its author and place brought along: whoever reads a note shows them
+    next, and `people_by_ids` and `places_by_ids` then find them without a query."""
+    row = (await session.execute(_NOTE_BY_ID, {"note_id": note_id})).first()
+    if row is None:
+        return None
+    if row[1] is not None:
+        remember_people(session, [Author(row[1], row[2], row[3])])
+    _remember(session, _PLACES, [row[4]])
+    return row[0]
 
 
 async def is_following(session: AsyncSession, follower_id: int, followee_id: int) -> bool:
@@ -111,23 +135,13 @@ async def count_drafts(session: AsyncSession, author_id: int) -> int:
     )
 
 
-# A card shows its author's name and avatar only: loading whole Account rows (JSON columns,
-# password hash and all) took 0.5 ms of a 20-note page. The author comes back as a transient
-# Account holding just these, never added to the session.
-_AUTHOR_COLUMNS = (Account.username, Account.display_name)
-
-
-def _author(note: Note, username: str, display_name: str) -> Account:
-    return Account(id=note.author_id, username=username, display_name=display_name)
-
-
 async def list_notes(
     session: AsyncSession,
     where: list[ColumnElement[bool]],
     cursor: list[Any] | None,
     limit: int,
     order_column: Any = None,
-) -> list[tuple[Note, Account]]:
+) -> list[tuple[Note, Author]]:
     """A page of notes with their authors, in one query (a list page's main cost)."""
     column = order_column if order_column is not None else Note.published_at
     query = (
@@ -137,7 +151,7 @@ async def list_notes(
         .order_by(column.desc(), Note.id.desc())
         .limit(limit)
     )
-    return [(row[0], _author(*row)) for row in (await session.execute(query)).all()]
+    return [(row[0], Author(*row[1:])) for row in (await session.execute(query)).all()]
 
 
 async def collected_notes(
@@ -147,7 +161,7 @@ async def collected_notes(
     board_id: int | None,
     cursor: list[Any] | None,
     limit: int,
-) -> list[tuple[Note, Account, datetime]]:
+) -> list[tuple[Note, Author, datetime]]:
     """Notes `owner_id` collected (into `board_id` when given), newest collect first, that the
     viewer may see."""
     where = [Collect.account_id == owner_id, visible_notes(viewer_id)]
@@ -170,34 +184,64 @@ async def collected_notes(
         .limit(limit)
     )
     return [
-        (row[0], _author(row[0], row[1], row[2]), row[3])
+        (row[0], Author(row[1], row[2], row[3]), row[4])
         for row in (await session.execute(query)).all()
     ]
 
 
-def loaded(session: AsyncSession, model: Any, key: int) -> Any:
-    """The row with this primary key if this session already holds it whole, else None."""
-    found = session.sync_session.identity_map.get(identity_key(model, key))
-    if found is None:
-        return None
-    state = inspect(found)
-    return None if state.expired or state.expired_attributes else found
+# Rows a query brought along, kept for the look-ups that would otherwise ask for them again (the
+# identity map holds rows only weakly: they would be gone by the time the presenter asks).
+_ACCOUNTS = "notes.accounts"
+_PLACES = "notes.places"
+_PEOPLE = "notes.people"
+
+
+def _remember(session: AsyncSession, kind: str, rows: list[Any]) -> None:
+    seen: dict[int, Any] = session.info.setdefault(kind, {})
+    for row in rows:
+        if row is not None:
+            seen[row.id] = row
+
+
+def remember_people(session: AsyncSession, people: list[Author | None]) -> None:
+    """Keep the few columns of members a query brought along (comments' authors) for
+    `people_by_ids`: plain tuples, so unlike rows they never expire."""
+    _remember(session, _PEOPLE, list(people))
+
+
+def _known(session: AsyncSession, kind: str, ids: set[int]) -> tuple[dict[int, Any], set[int]]:
+    """The rows of `ids` this request already holds, and the ids still to ask for."""
+    seen: dict[int, Any] = session.info.get(kind, {})
+    found: dict[int, Any] = {}
+    missing: set[int] = set()
+    for key in ids:
+        row = seen.get(key)
+        # After a rollback rows are expired, and an async session cannot reload them lazily.
+        state = inspect(row) if row is not None else None
+        if state is None or state.expired or state.expired_attributes:
+            missing.add(key)
+        else:
+            found[key] = row
+    return found, missing
 
 
 async def accounts_by_ids(session: AsyncSession, ids: set[int]) -> dict[int, Account]:
     """Accounts by id; those the request already loaded (the note's author came with the note,
     commenters with their comments) cost no query."""
-    found: dict[int, Account] = {}
-    missing: set[int] = set()
-    for account_id in ids:
-        account = loaded(session, Account, account_id)
-        if account is None:
-            missing.add(account_id)
-        else:
-            found[account_id] = account
+    found, missing = _known(session, _ACCOUNTS, ids)
     if missing:
         rows = await session.scalars(select(Account).where(Account.id.in_(missing)))
         found.update((account.id, account) for account in rows)
+    return found
+
+
+async def people_by_ids(session: AsyncSession, ids: set[int]) -> dict[int, Account | Author]:
+    """What a page shows of these members (`person_out`): from a query that brought them
+    along when there was one, else their accounts."""
+    seen: dict[int, Author] = session.info.get(_PEOPLE, {})
+    found: dict[int, Account | Author] = {key: seen[key] for key in ids if key in seen}
+    if len(found) < len(ids):
+        found.update(await accounts_by_ids(session, ids - found.keys()))
     return found
 
 
@@ -213,10 +257,12 @@ async def media_of_notes(session: AsyncSession, note_ids: list[int]) -> dict[int
 
 
 async def places_by_ids(session: AsyncSession, ids: set[int]) -> dict[int, Place]:
-    if not ids:
-        return {}
-    rows = await session.scalars(select(Place).where(Place.id.in_(ids)))
-    return {place.id: place for place in rows}
+    found, missing = _known(session, _PLACES, ids)
+    if not missing:
+        return found
+    rows = await session.scalars(select(Place).where(Place.id.in_(missing)))
+    found.update((place.id, place) for place in rows)
+    return found
 
 
 async def mentions_of(session: AsyncSession, note_ids: list[int]) -> dict[int, list[Account]]:
@@ -230,6 +276,19 @@ async def mentions_of(session: AsyncSession, note_ids: list[int]) -> dict[int, l
         for note_id, account in rows.all():
             found[note_id].append(account)
     return found
+
+
+async def hides_any(session: AsyncSession, viewer_id: int, author_ids: set[int]) -> bool:
+    """Whether the viewer blocked, was blocked by, or muted any of these authors: a shared list
+    of their notes cannot be shown to the viewer as it is."""
+    if not author_ids:
+        return False
+    hidden = or_(
+        exists().where(Block.blocker_id == viewer_id, Block.blocked_id.in_(author_ids)),
+        exists().where(Block.blocked_id == viewer_id, Block.blocker_id.in_(author_ids)),
+        exists().where(Mute.muter_id == viewer_id, Mute.muted_id.in_(author_ids)),
+    )
+    return bool(await session.scalar(select(hidden)))
 
 
 async def viewer_state(

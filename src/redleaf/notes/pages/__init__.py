@@ -14,7 +14,8 @@ from redleaf.notes.pages import boards, common, composer, note
 from redleaf.web.templating import environment
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-for _module in (composer, boards, note):
+# The note page first: the busiest page, and FastAPI tries each route in turn (~10 µs a route).
+for _module in (note, composer, boards):
     router.include_router(_module.router)
 
 # Helpers the note templates (and the grids on accounts pages) call.

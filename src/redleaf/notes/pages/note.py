@@ -16,23 +16,26 @@ from redleaf.accounts.auth import require_viewer, viewer
 from redleaf.accounts.limits import write_limit
 from redleaf.accounts.models import Account
 from redleaf.kit.errors import AppError
+from redleaf.kit.i18n import get_locale
 from redleaf.kit.runtime import get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
 from redleaf.notes import access, service
+from redleaf.notes.cache import NotePage, note_pages
 from redleaf.notes.limits import comment_limit
 from redleaf.notes.models import Note
 from redleaf.notes.pages.common import COMMENTS_PAGE, REPLIES_PAGE
 from redleaf.notes.pages.composer import edit_failed
 from redleaf.notes.schemas import NoteUpdate
 from redleaf.notes.service.comments import comments_out
-from redleaf.web.forms import csrf_form, page, redirect, safe_next, text, undo
+from redleaf.web.forms import NOTICE_COOKIE, csrf_form, page, redirect, safe_next, text, undo
+from redleaf.web.templating import render_shared, respond_shared
 
 router = APIRouter(route_class=UnitOfWorkRoute)
 
 WRITE = [Depends(csrf_form), Depends(write_limit)]
 
 
-async def _note_page(
+async def _note_context(
     request: Request,
     session: AsyncSession,
     me: Account | None,
@@ -42,8 +45,7 @@ async def _note_page(
     reply_to: str | None = None,
     comment_value: str = "",
     comment_error: str | None = None,
-    status: int = 200,
-) -> Response:
+) -> dict[str, Any]:
     settings = get_runtime(request).settings
     data = await service.note_out(session, settings, me, note)
     comments, comments_next = await service.comments_page(
@@ -67,7 +69,7 @@ async def _note_page(
     boards = None
     if data["viewer"] and data["viewer"]["collected"]:
         boards = await service.boards_of(session, settings, me, me)  # type: ignore[arg-type]
-    context = {
+    return {
         "note": data,
         "comments": comments,
         "comments_next": comments_next,
@@ -78,7 +80,54 @@ async def _note_page(
         "comment_error": comment_error,
         "limits": settings,
     }
+
+
+async def _note_page(
+    request: Request,
+    session: AsyncSession,
+    me: Account | None,
+    note: Note,
+    *,
+    cursor: str | None = None,
+    reply_to: str | None = None,
+    comment_value: str = "",
+    comment_error: str | None = None,
+    status: int = 200,
+) -> Response:
+    context = await _note_context(
+        request,
+        session,
+        me,
+        note,
+        cursor=cursor,
+        reply_to=reply_to,
+        comment_value=comment_value,
+        comment_error=comment_error,
+    )
     return page(request, "notes/note.html", context, status_code=status)
+
+
+def _shareable(request: Request, me: Account | None, note: Note) -> bool:
+    """Whether this request gets the page every anonymous reader of the note gets: no viewer,
+    the note's own address with nothing after it, no one-shot notice to show."""
+    return (
+        me is None
+        and not request.url.query
+        and request.url.path == f"/notes/{note.id}"
+        and NOTICE_COOKIE not in request.cookies
+    )
+
+
+async def _shared_note_page(request: Request, session: AsyncSession, note: Note) -> Response:
+    """The anonymous page from the cache while the note's row is unchanged (notes/cache.py)."""
+    key = (note.id, get_locale())
+    cache = note_pages(get_runtime(request))
+    found = cache.get(key)
+    if found is None or found.updated_at != note.updated_at:
+        context = await _note_context(request, session, None, note)
+        found = NotePage(note.updated_at, render_shared(request, "notes/note.html", context))
+        cache.put(key, found)
+    return respond_shared(request, found.html)
 
 
 @router.get("/notes/{note_id}")
@@ -91,6 +140,8 @@ async def note_page(
     session: AsyncSession = Depends(db),
 ) -> Response:
     note = await access.load_note(session, me, note_id)
+    if _shareable(request, me, note) and note_pages(get_runtime(request)).enabled:
+        return await _shared_note_page(request, session, note)
     return await _note_page(request, session, me, note, cursor=cursor, reply_to=reply_to)
 
 

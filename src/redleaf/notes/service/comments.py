@@ -177,7 +177,7 @@ async def comments_out(
     session: AsyncSession, viewer: Account | None, note: Note, comments: list[Comment]
 ) -> list[dict[str, Any]]:
     ids = [c.id for c in comments]
-    people = await repository.accounts_by_ids(
+    people = await repository.people_by_ids(
         session,
         {c.author_id for c in comments}
         | {c.reply_to_account_id for c in comments if c.reply_to_account_id is not None},

@@ -4,8 +4,9 @@ notes costs a fixed handful of queries whatever its size."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,15 +17,34 @@ from redleaf.kit.i18n import gettext as _
 from redleaf.media import service as media_service
 from redleaf.notes import repository
 from redleaf.notes.models import Board, Note, Place
+from redleaf.notes.repository import Author
 from redleaf.settings import Settings
 
 
-def person_out(account: Account) -> dict[str, Any]:
+def person_out(account: Account | Author) -> dict[str, Any]:
     return {
         "id": str(account.id),
         "username": account.username,
         "display_name": account.display_name or account.username,
-        "avatar_url": avatar_url(account),
+        # An Author (a list query's few columns) has all that avatar_url reads: the username.
+        "avatar_url": avatar_url(cast(Account, account)),
+    }
+
+
+def viewer_flags(
+    viewer_id: int,
+    note_id: int,
+    author_id: int,
+    liked: set[int],
+    collected: dict[int, int | None],
+) -> dict[str, Any]:
+    """A note's `viewer` object: what this member did with it."""
+    board_id = collected.get(note_id)
+    return {
+        "liked": note_id in liked,
+        "collected": note_id in collected,
+        "board_id": str(board_id) if board_id is not None else None,
+        "is_author": viewer_id == author_id,
     }
 
 
@@ -91,14 +111,14 @@ async def notes_out(
     settings: Settings,
     viewer: Account | None,
     notes: list[Note],
-    authors: dict[int, Account] | None = None,
+    authors: Mapping[int, Account | Author] | None = None,
 ) -> list[dict[str, Any]]:
     """`authors` may come with the notes (list queries join them); else they are looked up."""
     if not notes:
         return []
     ids = [note.id for note in notes]
     if authors is None:
-        authors = await repository.accounts_by_ids(session, {note.author_id for note in notes})
+        authors = await repository.people_by_ids(session, {note.author_id for note in notes})
     media = await _media_json(session, settings, notes)
     places = await repository.places_by_ids(
         session, {note.place_id for note in notes if note.place_id is not None}
@@ -143,14 +163,7 @@ async def notes_out(
                 },
                 "viewer": None
                 if viewer is None
-                else {
-                    "liked": note.id in liked,
-                    "collected": note.id in collected,
-                    "board_id": str(collected[note.id])
-                    if collected.get(note.id) is not None
-                    else None,
-                    "is_author": viewer.id == note.author_id,
-                },
+                else viewer_flags(viewer.id, note.id, note.author_id, liked, collected),
                 "cover": dict(note.cover or {}),
                 "text_style": note.text_style,
                 "created_at": note.created_at,

@@ -9,11 +9,15 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redleaf.accounts.models import Account
+from redleaf.kit.i18n import get_locale
 from redleaf.kit.pagination import decode_cursor, encode_cursor
+from redleaf.kit.responses import ORJSONResponse
+from redleaf.kit.runtime import Runtime
 from redleaf.notes import repository
+from redleaf.notes.cache import ExplorePage, explore_pages
 from redleaf.notes.models import Board, Note, NoteTag
 from redleaf.notes.service.boards import boards_of_owner
-from redleaf.notes.service.present import boards_out, notes_out
+from redleaf.notes.service.present import boards_out, notes_out, viewer_flags
 from redleaf.settings import Settings
 
 PageOut = tuple[list[dict[str, Any]], str | None]
@@ -65,6 +69,55 @@ async def explore_page(
     if tag:
         where.append(Note.id.in_(select(NoteTag.note_id).where(NoteTag.tag == tag)))
     return await _page(session, settings, viewer, where, cursor, limit)
+
+
+async def cached_explore_page(
+    session: AsyncSession,
+    runtime: Runtime,
+    viewer: Account | None,
+    cursor: str | None,
+    limit: int,
+    tag: str | None = None,
+) -> tuple[PageOut, bytes | None]:
+    """`explore_page` through the shared cache of anonymous pages (notes/cache.py), with the
+    API's JSON body when the answer is that shared page as it is.
+
+    A member gets the shared page with their own likes and collects laid over it, unless one of
+    its authors is someone they blocked, were blocked by, or muted: then their page is made for
+    them alone, so it stays full and in order."""
+    cache = explore_pages(runtime)
+    if not cache.enabled:
+        return await explore_page(session, runtime.settings, viewer, cursor, limit, tag), None
+    key = (tag, cursor, limit, get_locale())
+    shared = cache.get(key)
+    if shared is None:
+        items, next_cursor = await explore_page(session, runtime.settings, None, cursor, limit, tag)
+        body = bytes(ORJSONResponse({"items": items, "next_cursor": next_cursor}).body)
+        shared = ExplorePage(items, next_cursor, body)
+        cache.put(key, shared)
+    if viewer is None:
+        return (shared.items, shared.next_cursor), shared.body
+    mine = await _as_seen_by(session, viewer, shared.items)
+    if mine is None:
+        return await explore_page(session, runtime.settings, viewer, cursor, limit, tag), None
+    return (mine, shared.next_cursor), None
+
+
+async def _as_seen_by(
+    session: AsyncSession, viewer: Account, shared: list[dict[str, Any]]
+) -> list[dict[str, Any]] | None:
+    """The shared anonymous items with the viewer's flags, or None if any is hidden from them."""
+    authors = {int(item["author"]["id"]) for item in shared}
+    if await repository.hides_any(session, viewer.id, authors):
+        return None
+    ids = [int(item["id"]) for item in shared]
+    liked, collected = await repository.viewer_state(session, viewer.id, ids)
+    mine: list[dict[str, Any]] = []
+    for item in shared:
+        note_id, author_id = int(item["id"]), int(item["author"]["id"])
+        flags = viewer_flags(viewer.id, note_id, author_id, liked, collected)
+        mine.append({**item, "viewer": flags})
+    return mine
 
 
 async def notes_page_by(
