@@ -51,8 +51,9 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
     return key
 
 
-def page_params(
+async def page_params(
     cursor: str | None = Query(default=None, max_length=500),
     limit: int = Query(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> tuple[str | None, int]:
+    # async on purpose: FastAPI runs a plain `def` dependency in its thread pool.
     return cursor, limit

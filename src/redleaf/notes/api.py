@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from redleaf.accounts.auth import require_viewer, viewer
 from redleaf.accounts.limits import write_limit
 from redleaf.accounts.models import Account
+from redleaf.kit.pagination import page_params
 from redleaf.kit.ratelimit import client_ip, enforce
 from redleaf.kit.responses import ORJSONResponse
 from redleaf.kit.runtime import Runtime, get_runtime
@@ -135,7 +136,7 @@ async def view_note(
 async def list_comments(
     note_id: str,
     request: Request,
-    page: tuple[str | None, int] = Depends(lists_api.paging),
+    page: tuple[str | None, int] = Depends(page_params),
     me: Account | None = Depends(viewer),
     session: AsyncSession = Depends(db),
 ) -> ORJSONResponse:
@@ -167,7 +168,7 @@ async def create_comment(
 @router.get("/comments/{comment_id}/replies", response_model=dict[str, Any])
 async def list_replies(
     comment_id: str,
-    page: tuple[str | None, int] = Depends(lists_api.paging),
+    page: tuple[str | None, int] = Depends(page_params),
     me: Account | None = Depends(viewer),
     session: AsyncSession = Depends(db),
 ) -> ORJSONResponse:
