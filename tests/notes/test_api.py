@@ -217,3 +217,18 @@ async def test_views_count_once_per_viewer_per_day(
         await elsewhere.post(f"/api/v1/notes/{note.id}/view")
     counts = (await client.get(f"/api/v1/notes/{note.id}")).json()["counts"]
     assert counts["views"] == 3
+
+
+async def test_mentions_skip_oneself_unknown_names_and_blocks(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    lily = await _member(client, runtime, "lily")
+    jake = await _member(client, runtime, "jake")
+    await make_account(runtime, "mei")
+    await client.post("/api/v1/users/lily/block", headers=jake)
+    note = await client.post(
+        "/api/v1/notes",
+        headers=lily,
+        json={"title": "Hi", "body": "@mei @jake @lily @nobody @MEI"},
+    )
+    assert [m["username"] for m in note.json()["mentions"]] == ["mei"]

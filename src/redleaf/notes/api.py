@@ -19,7 +19,7 @@ from redleaf.kit.uow import UnitOfWorkRoute, db
 from redleaf.notes import access, lists_api, service
 from redleaf.notes.jobs import schedule_view_pruning
 from redleaf.notes.limits import comment_limit, note_limit
-from redleaf.notes.models import Comment, Note
+from redleaf.notes.models import Comment
 from redleaf.notes.schemas import (
     CollectIn,
     CommentCreate,
@@ -191,11 +191,10 @@ async def delete_comment(
 
 # --- toggles: like, unlike, uncollect; comment like and unlike -----------------------------------
 
-NoteAction = Callable[[AsyncSession, Runtime, Account, Note], Awaitable[None]]
 CommentAction = Callable[[AsyncSession, Runtime, Account, Comment], Awaitable[None]]
 
 
-def _on_note(action: NoteAction) -> Callable[..., Awaitable[Response]]:
+def _on_note(action: service.NoteAction) -> Callable[..., Awaitable[Response]]:
     async def route(
         note_id: str,
         request: Request,

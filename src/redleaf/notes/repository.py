@@ -368,6 +368,22 @@ async def set_mentions(session: AsyncSession, note_id: int, account_ids: list[in
     return [account_id for account_id in account_ids if account_id not in before]
 
 
+async def mentionable(session: AsyncSession, author_id: int, usernames: list[str]) -> list[int]:
+    """The accounts named in `usernames` (in that order) that `author_id` may mention: not
+    themselves, and no block between them either way."""
+    if not usernames:
+        return []
+    rows = await session.execute(
+        select(Account.username, Account.id).where(
+            Account.username.in_(usernames),
+            Account.id != author_id,
+            ~blocked_either_way(author_id, Account.id),
+        )
+    )
+    found = dict(rows.tuples().all())
+    return [found[name] for name in usernames if name in found]
+
+
 async def accounts_by_usernames(session: AsyncSession, usernames: list[str]) -> list[Account]:
     if not usernames:
         return []

@@ -14,6 +14,7 @@ from redleaf.notes.service.comments import (
     replies_page,
 )
 from redleaf.notes.service.interactions import (
+    NoteAction,
     do_collect,
     do_like,
     do_record_view,
@@ -38,6 +39,7 @@ from redleaf.notes.service.reads import (
 )
 
 __all__ = [
+    "NoteAction",
     "board_notes_page",
     "board_out",
     "boards_of",

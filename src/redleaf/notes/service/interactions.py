@@ -5,6 +5,7 @@ transaction, so a double tap or two concurrent taps count once."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +15,9 @@ from redleaf.kit.runtime import Runtime
 from redleaf.notes import access, repository
 from redleaf.notes.models import Board, Note
 from redleaf.notifications import service as notifications
+
+# What a like, an unlike or an uncollect route calls.
+NoteAction = Callable[[AsyncSession, Runtime, Account, Note], Awaitable[None]]
 
 
 async def do_like(session: AsyncSession, runtime: Runtime, viewer: Account, note: Note) -> None:

@@ -118,21 +118,6 @@ async def check_place(
     return await repository.place_for(session, key, name_en, name_zh, lat, lon)
 
 
-async def _resolve_mentions(
-    session: AsyncSession, author: Account, usernames: list[str]
-) -> list[int]:
-    from redleaf.accounts import repository as accounts_repository
-
-    found = []
-    for account in await repository.accounts_by_usernames(session, usernames):
-        if account.id == author.id:
-            continue
-        if await accounts_repository.blocked_either_way(session, author.id, account.id):
-            continue
-        found.append(account.id)
-    return found
-
-
 def _note_kind(media: list[Media]) -> str:
     if not media:
         return "text"
@@ -154,7 +139,7 @@ async def _apply_text(
     note.tags = checked.tags
     note.lang = text.guess_language(f"{checked.title}\n{checked.body}")
     await repository.set_tags(session, note.id, checked.tags)
-    mentioned = await _resolve_mentions(session, author, checked.mentions)
+    mentioned = await repository.mentionable(session, author.id, checked.mentions)
     return await repository.set_mentions(session, note.id, mentioned)
 
 
