@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from redleaf.kit.middleware import (
 from redleaf.kit.responses import ORJSONResponse
 from redleaf.kit.runtime import Runtime
 from redleaf.settings import Settings, load_settings
+from redleaf.translation.setup import warm_up as warm_up_translation
 from redleaf.web.errors import install_error_handlers
 from redleaf.web.templating import STATIC_DIR
 
@@ -31,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = Runtime.build(settings)
         app.state.runtime = runtime
+        warming = asyncio.create_task(warm_up_translation(settings))
         worker = None
         if settings.inprocess_worker:
             from redleaf.kit.jobs.worker import start_inprocess_worker
@@ -41,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await warming
             if worker is not None:
                 await worker.stop()
             await runtime.close()
@@ -87,6 +91,8 @@ def feature_routers() -> list:  # type: ignore[type-arg]
     from redleaf.notes import pages as notes_pages
     from redleaf.notifications import api as notifications_api
     from redleaf.notifications import pages as notifications_pages
+    from redleaf.translation import api as translation_api
+    from redleaf.translation import pages as translation_pages
     from redleaf.web import pages as web_pages
 
     # The most-read routes first: every request is matched against the routes before its own
@@ -98,6 +104,8 @@ def feature_routers() -> list:  # type: ignore[type-arg]
         accounts_pages.router,
         media_api.router,
         notifications_api.router,
+        translation_api.router,
+        translation_pages.router,
         notifications_pages.router,
         web_pages.router,
     ]

@@ -1,4 +1,4 @@
-"""The `redleaf` command: serve, worker, migrate, seed, create-admin, check."""
+"""The `redleaf` command: serve, worker, migrate, seed, create-admin, check, translation ..."""
 
 from __future__ import annotations
 
@@ -121,6 +121,14 @@ def check() -> None:
         click.echo(line)
     sys.exit(0 if ok else 1)
 
+
+def _add_feature_commands() -> None:
+    from redleaf.translation.cli import translation
+
+    main.add_command(translation)
+
+
+_add_feature_commands()
 
 if __name__ == "__main__":
     main()

@@ -108,6 +108,39 @@ class Settings(BaseSettings):
     note_page_cache_seconds: float = 10.0
     note_page_cache_entries: int = 1000
 
+    # --- translation (docs/architecture.md, "Translation"; README, "Translation engines")
+    # Engines tried in this order until one answers; those not configured are skipped. Known:
+    # ct2 (OPUS-MT models in translation_models_dir), openai, libretranslate, gloss (always
+    # available: CC-CEDICT word-by-word glosses, shown as such).
+    translation_engines: list[str] = ["ct2", "openai", "libretranslate", "gloss"]
+    translation_models_dir: Path | None = None  # empty: var/models; one subdirectory a direction
+    translation_threads: int = 0  # CTranslate2 threads; 0: the process's share of the cores
+    translation_batch_size: int = 16  # sentences in one CTranslate2 batch
+    translation_beam_size: int = 2
+    translation_libretranslate_url: str = ""  # e.g. http://127.0.0.1:5000
+    translation_libretranslate_api_key: str = ""
+    translation_openai_url: str = ""  # an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1
+    translation_openai_api_key: str = ""
+    translation_openai_model: str = ""
+    translation_openai_timeout_seconds: float = 30.0  # models on a CPU are slow; 0: the HTTP one
+    # Change it after upgrading the LibreTranslate server's models: cached answers are redone.
+    translation_libretranslate_model_label: str = ""
+    translation_http_timeout_seconds: float = 10.0
+    translation_http_retries: int = 2
+    translation_breaker_failures: int = 5  # consecutive failures that open an engine's circuit
+    translation_breaker_reset_seconds: float = 30.0  # then one trial call is let through
+    translation_text_max_length: int = 5000  # characters in one POST /api/v1/translate
+    # A reader waits this long for a translation another request (or process) is making.
+    translation_wait_seconds: float = 30.0
+    translation_memory_entries: int = 2000  # per-process copy of recent cache hits; 0: off
+    translation_keep_days: int = 90  # cached translations unused this long are pruned
+    # A note is translated ahead of time into these languages (by a job) when its likes reach
+    # each of these counts: popular notes are ready before most of their readers arrive.
+    translation_pretranslate_languages: list[str] = ["en", "zh-Hans"]
+    translation_pretranslate_at_likes: list[int] = [10, 100, 1000]
+    rate_translate_per_account: EnvRate = Rate.parse("120/minute")
+    rate_translate_per_ip: EnvRate = Rate.parse("60/minute")
+
     # --- media
     media_dir: Path | None = None  # empty: var/media
     image_upload_max_bytes: int = 30_000_000
@@ -167,6 +200,8 @@ class Settings(BaseSettings):
         "rate_upload_per_account",
         "rate_note_per_account",
         "rate_comment_per_account",
+        "rate_translate_per_account",
+        "rate_translate_per_ip",
         mode="before",
     )
     @classmethod
@@ -190,6 +225,10 @@ class Settings(BaseSettings):
     @property
     def resolved_media_dir(self) -> Path:
         return self.media_dir or self.var_dir / "media"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.translation_models_dir or self.var_dir / "models"
 
     @cached_property
     def resolved_secret_key(self) -> str:
@@ -215,6 +254,10 @@ class Settings(BaseSettings):
         # The machine's cores shared by the server processes: more hash threads than cores only
         # adds switching (measured with bench/signup.py: 1.5 ms of CPU a sign-up).
         return self.hash_threads or max(1, (os.cpu_count() or 1) // max(1, self.workers))
+
+    @property
+    def translation_thread_count(self) -> int:
+        return self.translation_threads or max(1, (os.cpu_count() or 1) // max(1, self.workers))
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -16,8 +16,10 @@ from redleaf.demo.people import PEOPLE
 from redleaf.demo.places import CITIES
 from redleaf.demo.texts import comments, writings
 from redleaf.kit.i18n import catalogue
-from redleaf.notes.text import fold_tag, guess_language, hashtags
+from redleaf.notes.text import fold_tag, hashtags
 from redleaf.settings import Settings
+from redleaf.translation.detect import detect_lang
+from redleaf.translation.langs import base
 
 SETTINGS = Settings(secret_key="test")
 
@@ -89,7 +91,7 @@ def test_every_note_shows_under_its_explore_channel(plan: Plan) -> None:
 
 def test_notes_read_as_the_language_they_are_in(plan: Plan) -> None:
     for note in plan.notes:
-        assert guess_language(f"{note.title}\n{note.body}") == note.lang, note.title
+        assert base(detect_lang(f"{note.title}\n{note.body}")) == note.lang, note.title
 
 
 def test_most_notes_have_one_to_six_pictures_and_some_have_none(plan: Plan) -> None:

@@ -35,7 +35,7 @@ async def test_text_note_with_tags_mentions_and_place(
     assert note["state"] == "published"
     assert note["kind"] == "text"
     assert note["tags"] == ["travel", "火锅", "成都", "ootd"]
-    assert note["lang"] == "zh"
+    assert note["lang"] == "zh-Hans"
     assert note["mentions"] == [{"username": "mei", "display_name": "mei"}]
     assert note["place"]["name_zh"] == "成都"
     assert note["counts"] == {"likes": 0, "collects": 0, "comments": 0, "views": 0}

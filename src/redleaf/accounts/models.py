@@ -22,9 +22,12 @@ class Account(Base):
     username: Mapped[str] = mapped_column(String(30), unique=True)
     display_name: Mapped[str] = mapped_column(String(80), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
+    bio_lang: Mapped[str] = mapped_column(String(16), default="und")
     password_hash: Mapped[str] = mapped_column(String(200))
     ui_language: Mapped[str] = mapped_column(String(16), default="en")
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Text in languages the member does not read is shown translated without asking.
+    auto_translate: Mapped[bool] = mapped_column(default=False)
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     role: Mapped[str] = mapped_column(String(16), default="member")
     state: Mapped[str] = mapped_column(String(16), default="active")

@@ -24,6 +24,7 @@ class AccountUpdate(BaseModel):
     ui_language: StrictStr | None = Field(default=None, max_length=20)
     languages: list[StrictStr] | None = Field(default=None, max_length=50)
     interests: list[StrictStr] | None = Field(default=None, max_length=100)
+    auto_translate: StrictBool | None = None
 
 
 class AccountOut(BaseModel):
@@ -36,6 +37,7 @@ class AccountOut(BaseModel):
 class MeOut(AccountOut):
     bio: str
     languages: list[str]
+    auto_translate: bool
     interests: list[str]
     role: str
     avatar_url: str
@@ -61,6 +63,7 @@ class ProfileOut(BaseModel):
     username: str
     display_name: str
     bio: str
+    bio_lang: str
     avatar_url: str
     role: str
     languages: list[str]

@@ -23,6 +23,7 @@ from redleaf.kit.i18n import lazy
 from redleaf.kit.runtime import Runtime
 from redleaf.notifications import service as notifications
 from redleaf.settings import Settings
+from redleaf.translation.detect import detect_lang
 
 EXPORT_FORMAT = "redleaf-export/1"
 USERNAME_RE = re.compile(r"^[a-z0-9_]+$")
@@ -298,6 +299,7 @@ async def do_update_profile(
     ui_language: str | None = None,
     languages: list[str] | None = None,
     interests: list[str] | None = None,
+    auto_translate: bool | None = None,
 ) -> Account:
     if display_name is not None:
         account.display_name = check_display_name(settings, display_name) or account.username
@@ -305,6 +307,7 @@ async def do_update_profile(
         account.bio = clean_text(
             bio, field="bio", max_length=settings.bio_max_length, multiline=True
         )
+        account.bio_lang = detect_lang(account.bio)
     if ui_language is not None:
         account.ui_language = check_ui_language(ui_language)
     if languages is not None:
@@ -315,6 +318,8 @@ async def do_update_profile(
         account.interests = check_choices(
             interests, INTERESTS, field="interests", limit=settings.interests_max
         )
+    if auto_translate is not None:
+        account.auto_translate = auto_translate
     await session.flush()
     return account
 
@@ -469,6 +474,7 @@ async def get_profile(
         "username": target.username,
         "display_name": target.display_name,
         "bio": target.bio,
+        "bio_lang": target.bio_lang,
         "avatar_url": avatar_url(target),
         "role": target.role,
         "languages": target.languages,
@@ -489,6 +495,7 @@ def get_me(account: Account) -> dict[str, object]:
         "ui_language": account.ui_language,
         "bio": account.bio,
         "languages": account.languages,
+        "auto_translate": account.auto_translate,
         "interests": account.interests,
         "role": account.role,
         "avatar_url": avatar_url(account),

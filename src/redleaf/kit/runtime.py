@@ -58,6 +58,10 @@ class Runtime:
         return cls(settings, engine, make_sessionmaker(engine), redis, limiter, events, pool)
 
     async def close(self) -> None:
+        for extra in self.extras.values():  # what features hung here that holds connections
+            closer = getattr(extra, "aclose", None)
+            if closer is not None:
+                await closer()
         await self.events.close()
         self.hash_pool.shutdown()
         if self.redis is not None:

@@ -102,6 +102,22 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+@jinja2.pass_context
+def _offers_translation(context: Any, lang: str) -> bool:
+    """Whether the page's reader gets a Translate button for text in `lang`."""
+    from redleaf.translation.service import offers_translation
+
+    return offers_translation(lang, context.get("viewer"))
+
+
+@jinja2.pass_context
+def _translation_target(context: Any) -> str:
+    """The language the page's reader gets translations in (the page's own language)."""
+    from redleaf.translation.service import reader_target
+
+    return reader_target(None)  # None: the page's language, which a cookie may set
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = _Environment(
@@ -125,6 +141,8 @@ def environment() -> jinja2.Environment:
     env.globals["static"] = static_url
     env.globals["icon"] = icon
     env.globals["locale_names"] = LOCALE_NAMES
+    env.globals["offers_translation"] = _offers_translation
+    env.globals["translation_target"] = _translation_target
     return env
 
 

@@ -35,7 +35,7 @@ router = APIRouter(route_class=UnitOfWorkRoute)
 # Each settings form posts here; all of them need a member, a CSRF token and the write limit.
 WRITE = [Depends(csrf_form), Depends(write_limit)]
 SECTION_FIELDS = {
-    "profile": ("display_name", "bio", "ui_language", "languages", "interests"),
+    "profile": ("display_name", "bio", "ui_language", "languages", "interests", "auto_translate"),
     "password": ("current_password", "new_password"),
     "tokens": ("name",),
     "delete": ("password",),
@@ -96,6 +96,7 @@ async def save_profile(
         "ui_language": text(form, "ui_language"),
         "languages": choices(form, "languages"),
         "interests": choices(form, "interests"),
+        "auto_translate": form.get("auto_translate") == "on",
     }
     try:
         await service.do_update_profile(session, get_runtime(request).settings, me, **values)

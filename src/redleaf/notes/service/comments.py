@@ -19,6 +19,7 @@ from redleaf.notes.models import Comment, Note
 from redleaf.notes.service.present import person_out
 from redleaf.notifications import service as notifications
 from redleaf.settings import Settings
+from redleaf.translation.detect import detect_lang
 
 REPLIES_SHOWN = 3  # replies shown under each comment before "show more"
 
@@ -65,7 +66,7 @@ async def do_comment(
         if answered is not None and answered.parent_id is not None
         else None,
         body=body,
-        lang=text.guess_language(body),
+        lang=detect_lang(body),
     )
     session.add(comment)
     await session.flush()

@@ -15,6 +15,7 @@ from redleaf.kit.runtime import Runtime
 from redleaf.notes import access, repository
 from redleaf.notes.models import Board, Note
 from redleaf.notifications import service as notifications
+from redleaf.translation.jobs import schedule_pretranslation
 
 # What a like, an unlike or an uncollect route calls.
 NoteAction = Callable[[AsyncSession, Runtime, Account, Note], Awaitable[None]]
@@ -23,6 +24,7 @@ NoteAction = Callable[[AsyncSession, Runtime, Account, Note], Awaitable[None]]
 async def do_like(session: AsyncSession, runtime: Runtime, viewer: Account, note: Note) -> None:
     if await repository.add_like(session, viewer.id, note.id):
         await repository.bump_note(session, note.id, like_count=1)
+        await schedule_pretranslation(session, runtime.settings, note.id, note.like_count + 1)
         await notifications.do_notify(
             session,
             runtime,

@@ -23,6 +23,7 @@ from redleaf.notes.models import Note, Place
 from redleaf.notes.schemas import NoteCreate, NoteUpdate, PlaceIn
 from redleaf.notifications import service as notifications
 from redleaf.settings import Settings
+from redleaf.translation.detect import detect_lang
 
 TEXT_STYLES = 6  # palettes of a text-only card
 
@@ -137,7 +138,7 @@ async def _apply_text(
     note.title = checked.title
     note.body = checked.body
     note.tags = checked.tags
-    note.lang = text.guess_language(f"{checked.title}\n{checked.body}")
+    note.lang = detect_lang(f"{checked.title}\n{checked.body}")
     await repository.set_tags(session, note.id, checked.tags)
     mentioned = await repository.mentionable(session, author.id, checked.mentions)
     return await repository.set_mentions(session, note.id, mentioned)
