@@ -1,4 +1,4 @@
-"""schemathesis against a real server: no input to the notes, comments, boards and feed
+"""schemathesis against a real server: no input to the notes, comments, boards, feed and translate
 endpoints gives a 5xx. Real ids are seeded first so generated requests reach past the 404s."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from tests.live_server import live_server
 pytestmark = pytest.mark.slow
 
 PATHS = (
-    r"^/api/v1/(notes|comments|boards|feeds|me/boards|users/\{username\}/(notes|collects|boards))"
+    r"^/api/v1/(notes|comments|boards|feeds|translate|me/boards"
+    r"|users/\{username\}/(notes|collects|boards))"
 )
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from redleaf.kit.runtime import Runtime
 from redleaf.translation.models import Translation
 from redleaf.translation.setup import translator_for
 from tests.accounts.factories import make_account, token_headers
+from tests.conftest import REDIS_URL
 from tests.notes.factories import make_note
 
 ZH_NOTE = {
@@ -163,3 +165,18 @@ async def test_comments_translate_too(client: httpx.AsyncClient, runtime: Runtim
     )
     assert answer.status_code == 200 and answer.json()["target_lang"] == "zh-Hans"
     assert answer.json()["kind"] == "gloss"
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="two processes meet in Redis")
+async def test_one_engine_call_across_processes(runtime: Runtime) -> None:
+    other = Runtime.build(runtime.settings)  # a second server process, as far as Redis can tell
+    try:
+        here, there = translator_for(runtime), translator_for(other)
+        text = "今天的咖啡很好喝"
+        results = await asyncio.gather(
+            *(t.translate(text, "zh-Hans", "en") for t in [here, there] * 50)
+        )
+        assert here.engine_calls + there.engine_calls == 1
+        assert len({r.text for r in results}) == 1
+    finally:
+        await other.close()
