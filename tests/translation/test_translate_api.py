@@ -180,3 +180,15 @@ async def test_one_engine_call_across_processes(runtime: Runtime) -> None:
         assert len({r.text for r in results}) == 1
     finally:
         await other.close()
+
+
+async def test_mixed_text_is_stored_with_its_spans(runtime: Runtime) -> None:
+    author = await make_account(runtime, "mei")
+    mixed = await make_note(runtime, author, title="OOTD", body="今天的穿搭 so cute, I love it")
+    plain = await make_note(runtime, author, title="成都火锅", body="今天的火锅太好吃了")
+    assert plain.lang == "zh-Hans" and plain.lang_spans is None
+    text = f"{mixed.title}\n{mixed.body}"
+    assert mixed.lang_spans is not None
+    found = {(text[start:end], lang) for start, end, lang in mixed.lang_spans}
+    assert ("今天的穿搭", "zh-Hans") in found
+    assert {lang for _s, _e, lang in mixed.lang_spans} >= {"en", "zh-Hans"}

@@ -53,6 +53,8 @@ class Note(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     lang: Mapped[str] = mapped_column(String(16), default="und")
+    # Mixed text's languages by span, over f"{title}\n{body}" (translation/detect.py); else None.
+    lang_spans: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     place_id: Mapped[int | None] = mapped_column(
         ForeignKey("places.id", ondelete="SET NULL"), default=None
@@ -169,6 +171,7 @@ class Comment(Base):
     )
     body: Mapped[str] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(16), default="und")
+    lang_spans: Mapped[list[Any] | None] = mapped_column(JSON, default=None)  # as on notes
     moderation_state: Mapped[str] = mapped_column(String(16), default="visible")
     like_count: Mapped[int] = mapped_column(default=0)
     reply_count: Mapped[int] = mapped_column(default=0)

@@ -107,6 +107,16 @@ class Detection:
     spans: tuple[Span, ...]  # in order, non-overlapping; entities between them may be left out
 
 
+def stored_spans(detection: Detection) -> list[list[object]] | None:
+    """What is kept with mixed content: `[[start, end, lang], ...]` when the text holds more than
+    one language (search segments and moderation classifies each span in its language); None
+    for text in one language, which its `lang` says entirely."""
+    languages = {span.lang for span in detection.spans if span.lang != UNDETERMINED}
+    if len(languages) < 2:
+        return None
+    return [[span.start, span.end, span.lang] for span in detection.spans]
+
+
 def detect(text: str) -> Detection:
     """The language of `text` and its spans. Never raises; CPU-bound (about 0.1-1 ms), so
     async callers run it in a thread."""

@@ -19,7 +19,7 @@ from redleaf.notes.models import Comment, Note
 from redleaf.notes.service.present import person_out
 from redleaf.notifications import service as notifications
 from redleaf.settings import Settings
-from redleaf.translation.detect import detect_lang
+from redleaf.translation.detect import detect, stored_spans
 
 REPLIES_SHOWN = 3  # replies shown under each comment before "show more"
 
@@ -66,8 +66,9 @@ async def do_comment(
         if answered is not None and answered.parent_id is not None
         else None,
         body=body,
-        lang=detect_lang(body),
     )
+    found = detect(body)
+    comment.lang, comment.lang_spans = found.lang, stored_spans(found)
     session.add(comment)
     await session.flush()
     await repository.bump_note(session, note.id, comment_count=1)

@@ -23,7 +23,7 @@ from redleaf.notes.models import Note, Place
 from redleaf.notes.schemas import NoteCreate, NoteUpdate, PlaceIn
 from redleaf.notifications import service as notifications
 from redleaf.settings import Settings
-from redleaf.translation.detect import detect_lang
+from redleaf.translation.detect import detect, stored_spans
 
 TEXT_STYLES = 6  # palettes of a text-only card
 
@@ -138,7 +138,8 @@ async def _apply_text(
     note.title = checked.title
     note.body = checked.body
     note.tags = checked.tags
-    note.lang = detect_lang(f"{checked.title}\n{checked.body}")
+    found = detect(f"{checked.title}\n{checked.body}")
+    note.lang, note.lang_spans = found.lang, stored_spans(found)
     await repository.set_tags(session, note.id, checked.tags)
     mentioned = await repository.mentionable(session, author.id, checked.mentions)
     return await repository.set_mentions(session, note.id, mentioned)
