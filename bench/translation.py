@@ -8,9 +8,10 @@ second, and 1,000 readers of one new note arriving at once -> one engine call.
 2. A real `redleaf serve` (SQLite, one process; and PostgreSQL + Redis, two processes) whose
    first engine is a LibreTranslate-compatible service run by this benchmark, answering after
    ENGINE_SECONDS as a neural model on a CPU would, and counting the requests it gets. A member
-   posts a Chinese note; READERS readers then ask for its English translation at once (one
-   connection each). Printed: the engine calls (the baseline: one per reader without single
-   flight), and the readers' p50/p99; then the same readers again, now cached.
+   posts a Chinese note; once the server is idle (its language detector and dictionary load at
+   start), READERS readers ask for its English translation at once (one connection each).
+   Printed: the engine calls (the baseline: one per reader without single flight), and the
+   readers' p50/p99; then the same readers again, now cached.
 
     .venv/bin/python bench/translation.py [--only inprocess|sqlite|postgres] [--readers 1000]
 """
@@ -42,6 +43,7 @@ from bench._load import RawClient, _run  # noqa: E402
 from bench._servers import (  # noqa: E402
     HOST,
     REDIS_URL,
+    Server,
     _drop_redis_prefix,
     _psql,
     clean_environment,
@@ -188,6 +190,20 @@ def _wave(label: str, port: int, path: str, readers: int) -> str:
     )
 
 
+def _wait_until_idle(server: Server, quiet_seconds: float = 1.0, limit: float = 60.0) -> None:
+    deadline = time.monotonic() + limit
+    quiet_since = time.monotonic()
+    for proc in server.tree():
+        proc.cpu_percent()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        busy = sum(proc.cpu_percent() for proc in server.tree())
+        if busy > 10:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_seconds:
+            return
+
+
 def _server_run(
     name: str, tmp: Path, url: str, workers: int, readers: int, **extra: str
 ) -> list[str]:
@@ -207,6 +223,7 @@ def _server_run(
         )
         with serve(name, tmp, workers, env) as server:
             note = _post_note(server.port)
+            _wait_until_idle(server)  # the language detector and dictionary load at start
             path = f"/api/v1/notes/{note}/translation?lang=en"
             lines = [f"{name}, {workers} process(es), {readers} readers of one new note:"]
             lines.append(_wave("first wave (one miss)", server.port, path, readers))

@@ -14,6 +14,7 @@ Matching, all in one compiled pattern so hundreds of terms cost one scan:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -166,6 +167,13 @@ def parse(lines: Iterable[str], source: str = "glossary") -> list[GlossaryEntry]
 
 
 def load_bundled(path: Path = BUNDLED) -> list[GlossaryEntry]:
-    """The glossary that ships with Redleaf (data/glossary.tsv)."""
+    """The glossary that ships with Redleaf (data/glossary.tsv): read once per process and
+    version of the file (the glossary in force is rebuilt every few seconds)."""
+    stat = path.stat()
+    return list(_read_bundled(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_bundled(path: Path, _mtime_ns: int, _size: int) -> tuple[GlossaryEntry, ...]:
     with path.open(encoding="utf-8") as file:
-        return parse(file, source=path.name)
+        return tuple(parse(file, source=path.name))

@@ -4,6 +4,7 @@ so (another process's edit shows within `GLOSSARY_TTL_SECONDS`)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from redleaf.translation.models import GlossaryTerm
 
 GLOSSARY_TTL_SECONDS = 30.0
 _KEY = "translation.glossary"
+_LOCK = "translation.glossary.lock"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,16 @@ async def current(runtime: Runtime, session: AsyncSession | None = None) -> Curr
     found = runtime.extras.get(_KEY)
     if isinstance(found, Current) and time.monotonic() - found.built_at < GLOSSARY_TTL_SECONDS:
         return found
+    # One rebuild at a time: a thousand readers arriving together must not each build it.
+    lock = runtime.extras.setdefault(_LOCK, asyncio.Lock())
+    async with lock:  # type: ignore[attr-defined]
+        found = runtime.extras.get(_KEY)
+        if isinstance(found, Current) and time.monotonic() - found.built_at < GLOSSARY_TTL_SECONDS:
+            return found
+        return await _build(runtime, session)
+
+
+async def _build(runtime: Runtime, session: AsyncSession | None) -> Current:
     if session is None:
         async with runtime.sessions() as own:
             rows = list((await own.scalars(select(GlossaryTerm))).all())

@@ -122,8 +122,10 @@ class Translator:
         try:
             if lock is None:  # another process is translating: wait for its row
                 best, rank = await self._wait_for_row(key, best, rank)
-                if best is not None and rank == 0:
-                    return best
+            elif lock:  # taken: the previous holder may have stored its row since we looked
+                best, rank = await self._stored(key)
+            if best is not None and rank == 0:
+                return best
             for engine, (_, version) in zip(engines[:rank], key.versions, strict=False):
                 try:
                     self.engine_calls += 1
