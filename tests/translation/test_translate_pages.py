@@ -152,3 +152,16 @@ async def test_a_note_that_draws_likes_is_translated_ahead(
         rows = (await session.scalars(select(Translation))).all()
     assert {row.target_lang for row in rows} == {"en"}  # not into its own language
     assert len(rows) == 1  # title and body, as one text
+
+
+async def test_the_page_language_counts_as_read(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """A member whose account says English, reading the Chinese interface (a cookie), is never
+    offered a "translation" of Chinese text into Chinese."""
+    author = await make_account(runtime, "mei")
+    note = await make_note(runtime, author, title="成都火锅", body="今天的火锅太好吃了")
+    await member_named(client, runtime, "jake")
+    assert BUTTON in (await client.get(f"/notes/{note.id}")).text
+    client.cookies.update(ZH)
+    assert BUTTON not in (await client.get(f"/notes/{note.id}")).text

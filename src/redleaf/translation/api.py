@@ -45,10 +45,10 @@ async def note_translation(
 ) -> dict[str, Any]:
     note = await access.load_note(session, me, note_id)
     target = _target(lang, me)
-    lang_of, title, body = note.lang, note.title, note.body
+    lang_of, title_text, body_text = note.lang, note.title, note.body
     await _release(session)
     title, body = await service.translate_content(
-        get_runtime(request), lang_of, target, title, body
+        get_runtime(request), lang_of, target, title_text, body_text
     )
     merged = service.merge([title, body])
     return {

@@ -72,7 +72,16 @@ async def save_term(
 ) -> Response:
     values = {name: text(form, name) for name in FIELDS}
     try:
-        await glossary_admin.do_save_term(session, get_runtime(request), admin, **values)
+        await glossary_admin.do_save_term(
+            session,
+            get_runtime(request),
+            admin,
+            term=values["term"],
+            en=values["en"],
+            zh=values["zh"],
+            note_en=values["note_en"],
+            note_zh=values["note_zh"],
+        )
     except AppError as error:
         await undo(session)
         return await _glossary_page(request, session, values=values, error=error)

@@ -35,8 +35,12 @@ def reader_target(viewer: Account | None) -> str:
 
 
 def reader_languages(viewer: Account | None) -> list[str]:
-    ui = base(viewer.ui_language if viewer is not None else get_locale())
-    return [ui, *(viewer.languages if viewer is not None else [])]
+    """What a reader reads: the language of the page in front of them (which a cookie may set
+    apart from the account's), their interface language and the languages they listed."""
+    read = [base(get_locale())]
+    if viewer is not None:
+        read += [base(viewer.ui_language), *viewer.languages]
+    return read
 
 
 def offers_translation(

@@ -97,8 +97,10 @@ function setup(button) {
         if (!response.ok) throw new Error(body?.error?.message || labels.failed);
         answer = body;
         holder.querySelector(".translate-error")?.remove();
-        credit = creditFor(answer);
-        holder.after(credit);
+        if (answer.engine !== "none") {
+          credit = creditFor(answer);
+          holder.after(credit);
+        }
       } catch (error) {
         button.textContent = labels.translate;
         let status = holder.querySelector(".translate-error");
