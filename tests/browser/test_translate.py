@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.people import PASSWORD, api_signup
+from tests.browser.test_notes import _log_in
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +64,17 @@ def test_translate_and_show_original_in_both_interfaces(
     page.get_by_role("button", name="Show original").click()
     expect(body).to_contain_text("今天的火锅太好吃了")
     expect(page.locator(".translate-credit")).to_be_hidden()
+
+    # A comment that arrives through the scripts gets its button too.
+    _log_in(page, "ella_m", "Username", "Password", "Log in")
+    page.goto(f"/notes/{zh_note}")
+    page.locator("#comment-body").fill("这家店在哪里？看起来太好吃了")
+    page.get_by_role("button", name="Send").click()
+    comment = page.locator("[data-comment-list] .comment").first
+    expect(comment).to_contain_text("这家店在哪里")
+    comment.get_by_role("button", name="Translate").click()
+    expect(comment.locator(".comment-text")).not_to_contain_text("这家店")
+    expect(comment.locator(".translate-credit")).to_contain_text("Dictionary gloss")
     assert errors == []
     english.close()
 

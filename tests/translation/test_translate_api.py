@@ -9,6 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from redleaf.kit.db import commit
 from redleaf.kit.runtime import Runtime
 from redleaf.translation.models import Translation
 from redleaf.translation.setup import translator_for
@@ -192,3 +193,22 @@ async def test_mixed_text_is_stored_with_its_spans(runtime: Runtime) -> None:
     found = {(text[start:end], lang) for start, end, lang in mixed.lang_spans}
     assert ("今天的穿搭", "zh-Hans") in found
     assert {lang for _s, _e, lang in mixed.lang_spans} >= {"en", "zh-Hans"}
+
+
+async def test_a_bio_translates_on_the_profile(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    mei = await make_account(runtime, "mei")
+    async with runtime.sessions() as session:
+        from redleaf.accounts import service as accounts
+
+        stored = await session.get(type(mei), mei.id)
+        await accounts.do_update_profile(
+            session, runtime.settings, stored, bio="成都人，喜欢火锅和咖啡"
+        )
+        await commit(session)
+    page = await client.get("/u/mei")
+    assert 'data-translate="/api/v1/users/mei/bio/translation' in page.text
+    answer = await client.get("/api/v1/users/mei/bio/translation", params={"lang": "en"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["source_lang"] == "zh-Hans" and "coffee" in answer.json()["text"]
+    missing = await client.get("/api/v1/users/nobody_here/bio/translation")
+    assert missing.status_code == 404

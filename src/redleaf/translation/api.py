@@ -1,4 +1,4 @@
-"""JSON routes of translation (/api/v1): a note, a comment, or any text."""
+"""JSON routes of translation (/api/v1): a note, a comment, a bio, or any text."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from redleaf.accounts.access import load_account
 from redleaf.accounts.auth import viewer
 from redleaf.accounts.models import Account
 from redleaf.kit.runtime import get_runtime
@@ -73,6 +74,23 @@ async def comment_translation(
 ) -> dict[str, Any]:
     comment, _note = await access.load_comment(session, me, comment_id)
     lang_of, text = comment.lang, comment.body
+    await _release(session)
+    (result,) = await service.translate_content(
+        get_runtime(request), lang_of, _target(lang, me), text
+    )
+    return asdict(result)
+
+
+@router.get("/users/{username}/bio/translation", response_model=TranslationOut)
+async def bio_translation(
+    username: str,
+    request: Request,
+    lang: str | None = None,
+    me: Account | None = Depends(viewer),
+    session: AsyncSession = Depends(db),
+) -> dict[str, Any]:
+    account = await load_account(session, me, username)
+    lang_of, text = account.bio_lang, account.bio
     await _release(session)
     (result,) = await service.translate_content(
         get_runtime(request), lang_of, _target(lang, me), text

@@ -118,6 +118,14 @@ def _translation_target(context: Any) -> str:
     return reader_target(None)  # None: the page's language, which a cookie may set
 
 
+@jinja2.pass_context
+def _translation_reads(context: Any) -> str:
+    """The languages the page's reader reads, for scripts that add content ("en zh")."""
+    from redleaf.translation.service import reader_languages
+
+    return " ".join(dict.fromkeys(reader_languages(context.get("viewer"))))
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = _Environment(
@@ -143,6 +151,7 @@ def environment() -> jinja2.Environment:
     env.globals["locale_names"] = LOCALE_NAMES
     env.globals["offers_translation"] = _offers_translation
     env.globals["translation_target"] = _translation_target
+    env.globals["translation_reads"] = _translation_reads
     return env
 
 

@@ -207,6 +207,24 @@ function bumpComments(delta) {
   }
 }
 
+/** The Translate button of a comment in a language the reader does not read (translate.js
+ * picks it up); the server decides the same for the comments it draws. */
+function offerTranslation(node, c) {
+  const button = node.querySelector("[data-translate]");
+  const reads = (commentTemplate.dataset.reads || "").split(" ");
+  const lang = c.lang || "und";
+  if (!button) return;
+  if (lang === "und" || reads.includes(lang.split("-")[0])) {
+    button.closest(".translate").remove();
+    return;
+  }
+  const key = `comment-${c.id}`;
+  node.querySelector(".comment-text").dataset.tr = `${key}:text`;
+  button.dataset.trKey = key;
+  button.dataset.translate = `/api/v1/comments/${c.id}/translation?lang=${commentTemplate.dataset.translateTarget}`;
+  if (commentTemplate.hasAttribute("data-auto-translate")) button.dataset.auto = "";
+}
+
 /** A comment from its JSON, cloned from <template id="comment-template">. */
 function buildComment(c, isReply) {
   const node = commentTemplate.content.firstElementChild.cloneNode(true);
@@ -233,6 +251,7 @@ function buildComment(c, isReply) {
     replyTo.remove();
   }
   node.querySelector(".comment-text").replaceChildren(kit.richText(c.body));
+  offerTranslation(node, c);
   const time = node.querySelector("time");
   time.dateTime = String(c.created_at);
   time.textContent = kit.formatDay(c.created_at);

@@ -120,4 +120,20 @@ function setup(button) {
   if (button.hasAttribute("data-auto")) button.click();
 }
 
-for (const button of document.querySelectorAll("[data-translate]")) setup(button);
+function setupAll(root) {
+  for (const button of root.querySelectorAll("button[data-translate]:not([data-tr-ready])")) {
+    if (!button.dataset.translate) continue; // a template's empty button
+    button.dataset.trReady = "";
+    setup(button);
+  }
+}
+
+setupAll(document);
+// Comments loaded or posted later (note.js) bring their own buttons.
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    for (const added of change.addedNodes) {
+      if (added.nodeType === Node.ELEMENT_NODE) setupAll(added);
+    }
+  }
+}).observe(document.body, { childList: true, subtree: true });
