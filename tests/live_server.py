@@ -61,7 +61,8 @@ def live_server(tmp: Path, **env: str) -> Iterator[str]:
             if process.poll() is not None:
                 raise RuntimeError((tmp / "server.log").read_text()[-3000:])
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                # Ready, not just up: what loads at start no longer competes with the tests.
+                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
                     break
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not start in 30 s")

@@ -33,7 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = Runtime.build(settings)
         app.state.runtime = runtime
+        runtime.warming.add("translation")
         warming = asyncio.create_task(warm_up_translation(settings))
+        warming.add_done_callback(lambda _task: runtime.warming.discard("translation"))
         worker = None
         if settings.inprocess_worker:
             from redleaf.kit.jobs.worker import start_inprocess_worker

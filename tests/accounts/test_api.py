@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
+from redleaf.kit.runtime import Runtime
 from tests.accounts.factories import PASSWORD, make_account, token_headers
 
 
@@ -380,12 +383,21 @@ async def test_onboarding(client: httpx.AsyncClient, runtime) -> None:  # type: 
     assert done.json()["onboarded"] is True and done.json()["guidelines_accepted"] is True
 
 
-async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+async def test_health_and_readiness(client: httpx.AsyncClient, runtime: Runtime) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
-    ready = await client.get("/readyz")
+    for _ in range(300):  # what loads at start (the language detector) may still be loading
+        ready = await client.get("/readyz")
+        if ready.status_code == 200:
+            break
+        assert ready.json()["checks"]["translation"] == "warming up"
+        await asyncio.sleep(0.1)
     assert ready.status_code == 200
     assert ready.json()["checks"]["database"] == "ok"
     assert ready.headers["x-request-id"]
+    runtime.warming.add("models")
+    warming = await client.get("/readyz")
+    assert warming.status_code == 503 and warming.json()["checks"]["models"] == "warming up"
+    assert (await client.get("/healthz")).status_code == 200  # up all the same
 
 
 async def test_unknown_api_path_is_translated_404(client: httpx.AsyncClient) -> None:

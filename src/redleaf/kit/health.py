@@ -1,4 +1,5 @@
-"""`/healthz`: the process is up. `/readyz`: its database (and Redis, when configured) answer."""
+"""`/healthz`: the process is up. `/readyz`: its database (and Redis, when configured) answer,
+and what it loads at start (the language detector, the dictionary) is loaded."""
 
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ async def probe(runtime) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 @router.get("/readyz")
 async def readyz(request: Request) -> ORJSONResponse:
-    checks = await probe(get_runtime(request))
+    runtime = get_runtime(request)
+    checks = await probe(runtime)
+    for name in sorted(runtime.warming):
+        checks[name] = "warming up"
     ready = all(value == "ok" for value in checks.values())
     return ORJSONResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},

@@ -28,6 +28,8 @@ class Runtime:
     events: EventBus
     hash_pool: BoundedPool
     extras: dict[str, object] = field(default_factory=dict)
+    # What is still loading at start (models, dictionaries): /readyz answers 503 until empty.
+    warming: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
