@@ -89,6 +89,7 @@ def feature_routers() -> list:  # type: ignore[type-arg]
     from redleaf.accounts import api as accounts_api
     from redleaf.accounts import pages as accounts_pages
     from redleaf.media import api as media_api
+    from redleaf.moderation import api as moderation_api
     from redleaf.notes import api as notes_api
     from redleaf.notes import pages as notes_pages
     from redleaf.notifications import api as notifications_api
@@ -108,6 +109,7 @@ def feature_routers() -> list:  # type: ignore[type-arg]
         notifications_api.router,
         translation_api.router,
         translation_pages.router,
+        moderation_api.router,
         notifications_pages.router,
         web_pages.router,
     ]

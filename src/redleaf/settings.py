@@ -141,6 +141,10 @@ class Settings(BaseSettings):
     rate_translate_per_account: EnvRate = Rate.parse("120/minute")
     rate_translate_per_ip: EnvRate = Rate.parse("60/minute")
 
+    # --- moderation
+    report_text_max_length: int = 500  # characters a reporter may add
+    rate_report_per_account: EnvRate = Rate.parse("20/hour")
+
     # --- media
     media_dir: Path | None = None  # empty: var/media
     image_upload_max_bytes: int = 30_000_000
@@ -202,6 +206,7 @@ class Settings(BaseSettings):
         "rate_comment_per_account",
         "rate_translate_per_account",
         "rate_translate_per_ip",
+        "rate_report_per_account",
         mode="before",
     )
     @classmethod
