@@ -90,6 +90,7 @@ def feature_routers() -> list:  # type: ignore[type-arg]
     from redleaf.accounts import pages as accounts_pages
     from redleaf.media import api as media_api
     from redleaf.moderation import api as moderation_api
+    from redleaf.moderation import pages as moderation_pages
     from redleaf.notes import api as notes_api
     from redleaf.notes import pages as notes_pages
     from redleaf.notifications import api as notifications_api
@@ -110,6 +111,7 @@ def feature_routers() -> list:  # type: ignore[type-arg]
         translation_api.router,
         translation_pages.router,
         moderation_api.router,
+        moderation_pages.router,
         notifications_pages.router,
         web_pages.router,
     ]

@@ -161,3 +161,46 @@ async def test_reports_are_rate_limited(app_with) -> None:  # type: ignore[no-un
             for n in notes
         ]
         assert [a.status_code for a in answers] == [201, 429]
+
+
+async def test_reporting_from_the_pages(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    from tests.accounts.test_pages import ZH
+    from tests.notes.test_pages import member_named, post_form
+
+    author = await make_account(runtime, "mei")
+    note = await make_note(runtime, author)
+    assert "/report?type=note" not in (await client.get(f"/notes/{note.id}")).text  # visitors
+    await member_named(client, runtime, "lily")
+    page = await client.get(f"/notes/{note.id}")
+    assert f"/report?type=note&amp;id={note.id}" in page.text
+    assert "/report?type=user&amp;id=mei" in (await client.get("/u/mei")).text
+
+    form_url = f"/report?type=note&id={note.id}&next=/notes/{note.id}"
+    form = await client.get(form_url)
+    assert form.status_code == 200 and "Spam or advertising" in form.text
+    missing = await post_form(
+        client, form_url, "/report", {"target_type": "note", "target_id": str(note.id)}
+    )
+    assert missing.status_code == 400 and "Choose a reason" in missing.text
+    sent = await post_form(
+        client,
+        form_url,
+        "/report",
+        {
+            "target_type": "note",
+            "target_id": str(note.id),
+            "reason": "spam",
+            "text": "Same post in ten groups",
+            "next": f"/notes/{note.id}",
+        },
+    )
+    assert sent.status_code == 303 and sent.headers["location"] == f"/notes/{note.id}"
+    assert "Thank you for telling us" in (await client.get(sent.headers["location"])).text
+    (case,) = await _cases(runtime)
+    assert case.report_count == 1
+
+    client.cookies.update(ZH)
+    chinese = await client.get(form_url)
+    assert "垃圾信息或广告" in chinese.text and "举报" in chinese.text
+    own = await client.get("/report?type=user&id=lily")
+    assert own.status_code == 400 and "Send report" not in own.text

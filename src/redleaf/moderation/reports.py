@@ -28,6 +28,10 @@ class Target:
     author_id: int | None
 
 
+def own_content() -> InvalidInput:
+    return InvalidInput("You cannot report yourself or what you wrote.", field="target_id")
+
+
 async def load_target(
     session: AsyncSession, viewer: Account, target_type: str, raw_id: str
 ) -> Target:
@@ -75,7 +79,7 @@ async def do_report(
     )
     target = await load_target(session, reporter, target_type, target_id)
     if target.author_id == reporter.id:
-        raise InvalidInput("You cannot report yourself or what you wrote.", field="target_id")
+        raise own_content()
 
     case, _new_case = await cases.open_case(
         session,

@@ -35,6 +35,7 @@ NOTICES = {
     "welcome": lazy("Welcome to Redleaf! Your account is ready."),
     "note_deleted": lazy("The note has been deleted."),
     "board_deleted": lazy("The board has been deleted. Its notes stay in your collects."),
+    "reported": lazy("Thank you for telling us. Moderators will review it and let you know."),
 }
 
 
