@@ -27,6 +27,7 @@ from redleaf.kit.migrate import upgrade
 from redleaf.kit.runtime import Runtime
 from redleaf.models import metadata
 from redleaf.settings import Settings
+from tests.live_server import SHARED_CACHE
 
 PG_ADMIN_URL = os.environ.get("REDLEAF_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("REDLEAF_TEST_REDIS_URL")
@@ -71,6 +72,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
         var_dir=tmp_path / "var",
+        cache_dir=SHARED_CACHE,
         redis_url=REDIS_URL,
         redis_prefix=f"redleaf_test_{uuid.uuid4().hex[:10]}:",
         secret_key="test-secret-key",

@@ -1,8 +1,10 @@
-"""The `redleaf` command: serve, worker, migrate, seed, create-admin, check, translation ..."""
+"""The `redleaf` command: serve, worker, migrate, seed, create-admin, check, translation ...,
+moderation ..."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -20,7 +22,28 @@ def _run(factory: Callable[[Settings], Coroutine[object, object, T]]) -> T:
     return asyncio.run(factory(settings))
 
 
-@click.group()
+class _FeatureCommands(click.Group):
+    """Features' command groups, imported when called: `redleaf moderation` loads numpy and
+    scikit-learn (~1 s), which `redleaf serve` should not pay for."""
+
+    FEATURES = {
+        "translation": "redleaf.translation.cli",
+        "moderation": "redleaf.moderation.cli",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.FEATURES])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self.FEATURES.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        command = getattr(importlib.import_module(module), cmd_name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_FeatureCommands)
 @click.version_option(package_name="redleaf")
 def main() -> None:
     """Redleaf: a bilingual lifestyle community."""
@@ -121,14 +144,6 @@ def check() -> None:
         click.echo(line)
     sys.exit(0 if ok else 1)
 
-
-def _add_feature_commands() -> None:
-    from redleaf.translation.cli import translation
-
-    main.add_command(translation)
-
-
-_add_feature_commands()
 
 if __name__ == "__main__":
     main()

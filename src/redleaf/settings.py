@@ -36,6 +36,7 @@ class Settings(BaseSettings):
 
     # --- where things live
     var_dir: Path = Path("var")
+    cache_dir: Path | None = None  # built indexes that can be rebuilt; empty: var/cache
     database_url: str = ""  # empty: SQLite at var/redleaf.db
     db_pool_size: int = 10  # connections each process keeps open
     db_max_overflow: int = 20  # extra connections in a burst
@@ -230,6 +231,10 @@ class Settings(BaseSettings):
     @property
     def resolved_media_dir(self) -> Path:
         return self.media_dir or self.var_dir / "media"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or self.var_dir / "cache"
 
     @property
     def resolved_models_dir(self) -> Path:

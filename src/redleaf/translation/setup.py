@@ -48,7 +48,7 @@ def _build(name: str, settings: Settings) -> Engine | None:
 
         return http.from_settings(name, settings)
     if name == "gloss":
-        return shared_gloss_engine(settings.var_dir / "cache")
+        return shared_gloss_engine(settings.resolved_cache_dir)
     log.warning("unknown translation engine %r in REDLEAF_TRANSLATION_ENGINES; skipped", name)
     return None
 
@@ -75,7 +75,7 @@ async def warm_up(settings: Settings) -> None:
     try:
         await asyncio.to_thread(warm_up_detection)
         if "gloss" in settings.translation_engines:
-            engine = shared_gloss_engine(settings.var_dir / "cache")
+            engine = shared_gloss_engine(settings.resolved_cache_dir)
             await engine.warm()  # type: ignore[attr-defined]
     except Exception:  # the first reader will try again, and see the error if it persists
         log.exception("translation warm-up failed")
