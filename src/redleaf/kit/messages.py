@@ -43,8 +43,11 @@ def _error_classes() -> set[type[AppError]]:
 def keywords() -> dict[str, Any]:
     words: dict[str, Any] = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy": None}
     for cls in _error_classes():
-        # RateLimited and SurgeQueued take the wait first and the message second.
-        words[cls.__name__] = (2,) if getattr(cls, "message_position", 1) == 2 else None
+        # RateLimited and SurgeQueued take the wait first and the message second; an error whose
+        # arguments hold no message id (message_position 0) marks its ids with lazy() instead.
+        position = getattr(cls, "message_position", 1)
+        if position:
+            words[cls.__name__] = (2,) if position == 2 else None
     return words
 
 
