@@ -64,3 +64,20 @@ def test_evaluate_names_unknown_classifiers() -> None:
         moderation, ["evaluate", "--file", str(HELDOUT_PATH), "--classifier", "nudity"]
     )
     assert result.exit_code == 1 and "unknown classifier 'nudity'" in result.output
+
+
+def test_check_policy_accepts_the_shipped_file_and_names_a_broken_rule(tmp_path: Path) -> None:
+    from redleaf.moderation.policy import load_default_policy  # noqa: F401  (the shipped file)
+
+    shipped = Path(__file__).parents[2] / "src/redleaf/moderation/data/default_policy.yaml"
+    ok = CliRunner().invoke(moderation, ["check-policy", str(shipped)])
+    assert ok.exit_code == 0, ok.output
+    assert "rules" in ok.output and "terms" in ok.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "version: 1\nrules:\n  - code: bad\n    name: {en: Bad, zh: 坏}\n"
+        "    matcher: {kind: pattern, pattern: '(a+)+$'}\n    action: hold\n",
+        encoding="utf-8",
+    )
+    refused = CliRunner().invoke(moderation, ["check-policy", str(broken)])
+    assert refused.exit_code == 1 and "bad" in refused.output

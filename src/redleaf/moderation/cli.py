@@ -151,3 +151,22 @@ def evaluate(
         results.append(evaluate_classifier(classifier, rows, threshold))
     click.echo(format_table(results))
     click.echo(f"{len(rows)} rows, scored in {time.perf_counter() - started:.1f} s")
+
+
+@moderation.command("check-policy")
+@click.argument("policy_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def check_policy(policy_file: Path) -> None:
+    """Check a policy YAML file before importing it: every rule compiles, patterns are safe."""
+    from redleaf.moderation.engine import Engine
+    from redleaf.moderation.policy import PolicyError, load_yaml
+
+    try:
+        policy = load_yaml(policy_file.read_text(encoding="utf-8"))
+        engine = Engine(policy)
+    except PolicyError as error:
+        raise click.ClickException(error.translated()) from None
+    enabled = sum(1 for rule in policy.rules if rule.enabled)
+    click.echo(
+        f"{policy_file}: {len(policy.rules)} rules ({enabled} enabled), "
+        f"{engine.term_count} terms, version {policy.version}"
+    )
