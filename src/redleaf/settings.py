@@ -143,6 +143,7 @@ class Settings(BaseSettings):
     rate_translate_per_ip: EnvRate = Rate.parse("60/minute")
 
     # --- moderation
+    moderation_policy_file: Path | None = None  # a policy YAML; empty: the shipped default
     report_text_max_length: int = 500  # characters a reporter may add
     rate_report_per_account: EnvRate = Rate.parse("20/hour")
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 import httpx
 
 from redleaf.accounts import service
 from redleaf.accounts.models import Account
-from redleaf.kit.db import commit
+from redleaf.kit.db import commit, utcnow
 from redleaf.kit.runtime import Runtime
 
 PASSWORD = "plum-blossom-42"
@@ -16,8 +17,15 @@ _counter = itertools.count(1)
 
 
 async def make_account(
-    runtime: Runtime, username: str | None = None, *, role: str = "member", **fields: object
+    runtime: Runtime,
+    username: str | None = None,
+    *,
+    role: str = "member",
+    age_days: float = 0,
+    **fields: object,
 ) -> Account:
+    """`age_days`: how long ago the account was made (moderation holds links from accounts
+    younger than a day)."""
     username = username or f"member{next(_counter)}"
     async with runtime.sessions() as session:
         account = await service.do_signup(
@@ -28,6 +36,8 @@ async def make_account(
             **fields,  # type: ignore[arg-type]
         )
         account.role = role
+        if age_days:
+            account.created_at = utcnow() - timedelta(days=age_days)
         await commit(session)
         return account
 

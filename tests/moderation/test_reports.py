@@ -25,7 +25,7 @@ async def test_reports_on_one_note_join_one_case(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     author = await make_account(runtime, "mei")
-    note = await make_note(runtime, author, title="Crypto giveaway", body="DM me to double it")
+    note = await make_note(runtime, author, title="Too good to be true", body="DM me to learn more")
     await make_account(runtime, "lily")
     await make_account(runtime, "jake")
     lily, jake = await token_headers(client, "lily"), await token_headers(client, "jake")

@@ -32,7 +32,7 @@ async def test_a_chinese_note_for_an_english_reader(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     await make_account(runtime, "lily")
-    author = await make_account(runtime, "mei", ui_language="zh-Hans")
+    author = await make_account(runtime, "mei", ui_language="zh-Hans", age_days=30)
     note = await make_note(runtime, author, **ZH_NOTE)
     assert note.lang == "zh-Hans"
 
@@ -59,7 +59,7 @@ async def test_a_chinese_note_for_an_english_reader(
 
 
 async def test_an_edit_is_translated_afresh(client: httpx.AsyncClient, runtime: Runtime) -> None:
-    author = await make_account(runtime, "mei")
+    author = await make_account(runtime, "mei", age_days=30)
     headers = await token_headers(client, "mei")
     note = await make_note(runtime, author, **ZH_NOTE)
     first = await client.get(f"/api/v1/notes/{note.id}/translation", params={"lang": "en"})
@@ -75,7 +75,7 @@ async def test_an_edit_is_translated_afresh(client: httpx.AsyncClient, runtime: 
 async def test_readers_without_the_right_to_see_get_404(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    author = await make_account(runtime, "mei")
+    author = await make_account(runtime, "mei", age_days=30)
     await make_account(runtime, "jake")
     hidden = await make_note(runtime, author, visibility="private", **ZH_NOTE)
     jake = await token_headers(client, "jake")
@@ -151,7 +151,7 @@ async def test_translation_is_rate_limited(app_with) -> None:  # type: ignore[no
 
 
 async def test_comments_translate_too(client: httpx.AsyncClient, runtime: Runtime) -> None:
-    author = await make_account(runtime, "mei")
+    author = await make_account(runtime, "mei", age_days=30)
     await make_account(runtime, "jake")
     note = await make_note(runtime, author, **ZH_NOTE)
     jake = await token_headers(client, "jake")
@@ -184,7 +184,7 @@ async def test_one_engine_call_across_processes(runtime: Runtime) -> None:
 
 
 async def test_mixed_text_is_stored_with_its_spans(runtime: Runtime) -> None:
-    author = await make_account(runtime, "mei")
+    author = await make_account(runtime, "mei", age_days=30)
     mixed = await make_note(runtime, author, title="OOTD", body="今天的穿搭 so cute, I love it")
     plain = await make_note(runtime, author, title="成都火锅", body="今天的火锅太好吃了")
     assert plain.lang == "zh-Hans" and plain.lang_spans is None

@@ -14,6 +14,7 @@ from redleaf.accounts.models import Account
 from redleaf.kit.errors import Forbidden, InvalidInput
 from redleaf.kit.pagination import decode_cursor, encode_cursor
 from redleaf.kit.runtime import Runtime
+from redleaf.moderation import pipeline as moderation
 from redleaf.notes import access, comments_repository, repository, text
 from redleaf.notes.models import Comment, Note
 from redleaf.notes.service.present import person_out
@@ -47,6 +48,7 @@ async def do_comment(
     reply_to: object | None = None,
 ) -> Comment:
     body = check_comment_body(runtime.settings, body)
+    verdict = moderation.check(runtime, viewer, "comment", body)  # may ask for an edit
     parent: Comment | None = None
     answered: Comment | None = None
     if reply_to is not None:
@@ -71,6 +73,11 @@ async def do_comment(
     comment.lang, comment.lang_spans = found.lang, stored_spans(found)
     session.add(comment)
     await session.flush()
+    hidden = await moderation.record(
+        session, verdict, target_type="comment", target_id=comment.id, author_id=viewer.id
+    )
+    if hidden is not None:
+        comment.moderation_state = hidden
     await repository.bump_note(session, note.id, comment_count=1)
     if parent is not None:
         await comments_repository.bump_comment(session, parent.id, reply_count=1)
