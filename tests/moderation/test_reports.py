@@ -204,3 +204,15 @@ async def test_reporting_from_the_pages(client: httpx.AsyncClient, runtime: Runt
     assert "垃圾信息或广告" in chinese.text and "举报" in chinese.text
     own = await client.get("/report?type=user&id=lily")
     assert own.status_code == 400 and "Send report" not in own.text
+
+
+async def test_odd_ids_are_not_found(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    """Found by schemathesis: "²".isdigit() is true, and int("²") raises."""
+    await make_account(runtime, "lily")
+    lily = await token_headers(client, "lily")
+    for odd in ("²", "٣", "99999999999999999999", "9223372036854775808"):
+        for path in (f"/api/v1/notes/{odd}", f"/api/v1/notes/{odd}/translation"):
+            assert (await client.get(path)).status_code == 404, path
+        body = {"target_type": "user", "target_id": odd, "reason": "spam"}
+        answer = await client.post("/api/v1/reports", json=body, headers=lily)
+        assert answer.status_code == 404, (odd, answer.text)

@@ -166,7 +166,7 @@ class BodySizeLimitMiddleware:
         headers = Headers(scope=scope)
         limit = self.limit_for(scope["path"], headers.get("content-type", ""))
         declared = headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
+        if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
             await _send_too_large(scope, send)
             return
         received = 0

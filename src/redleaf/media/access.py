@@ -15,7 +15,11 @@ FIELD = "media_ids"
 
 def parse_id(raw: object) -> int | None:
     text = str(raw)
-    return int(text) if text.isdigit() and len(text) <= 19 and int(text) < 2**63 else None
+    return (
+        int(text)
+        if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2**63
+        else None
+    )
 
 
 def _not_found() -> NotFound:

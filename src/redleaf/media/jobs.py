@@ -45,7 +45,7 @@ def media_pool(runtime: Runtime) -> BoundedPool:
 
 def _media_id(payload: dict[str, Any]) -> int | None:
     raw = str(payload.get("media_id", ""))
-    return int(raw) if raw.isdigit() and len(raw) <= 19 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 19 else None
 
 
 @job_handler(service.PROCESS)

@@ -44,10 +44,11 @@ async def load_target(
         return Target("comment", comment.id, comment.author_id)
     if target_type == "user":
         username = raw_id
-        if raw_id.isdigit():
+        key = notes_access.parse_id(raw_id)  # a member's id, or else their name
+        if key is not None:
             from redleaf.accounts import repository
 
-            found = await repository.by_id(session, int(raw_id))
+            found = await repository.by_id(session, key)
             username = found.username if found is not None else ""
         account = await accounts_access.load_account(session, viewer, username)
         return Target("user", account.id, account.id)

@@ -20,7 +20,7 @@ from redleaf.notes.models import Board, Comment, Note
 def parse_id(raw: object) -> int | None:
     """An id from a path or a body ("123"), or None when it cannot be one."""
     text = str(raw)
-    if not text.isdigit() or len(text) > 19:
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
         return None
     value = int(text)
     return value if 0 < value < 2**63 else None

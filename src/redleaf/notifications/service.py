@@ -176,7 +176,7 @@ async def _schedule_prune(session: AsyncSession, now: datetime) -> None:
 def _parse_ids(values: list[str]) -> list[int]:
     ids = []
     for value in values:
-        if not value.isdigit() or len(value) > 19 or int(value) >= 2**63:
+        if not (value.isascii() and value.isdigit()) or len(value) > 19 or int(value) >= 2**63:
             raise InvalidInput(
                 "This is not a notification id: %(value)s",
                 code="invalid_notification_id",
@@ -266,7 +266,7 @@ def _cursor_id(cursor: str | None) -> int | None:
     if key is None:
         return None
     value = key[0]
-    if not isinstance(value, str) or not value.isdigit() or len(value) > 19:
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 19:
         raise InvalidInput("This page link is not valid.", code="invalid_cursor", field="cursor")
     return int(value)
 
