@@ -15,6 +15,7 @@ from redleaf.kit.runtime import get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
 from redleaf.notes import access
 from redleaf.translation import service
+from redleaf.translation.chain import Result
 from redleaf.translation.limits import translate_limit
 from redleaf.translation.schemas import NoteTranslationOut, TranslateIn, TranslationOut
 
@@ -26,10 +27,14 @@ router = APIRouter(
 )
 
 
-async def _release(session: AsyncSession) -> None:
-    """Give the connection back before waiting on an engine: a thousand readers of one new note
-    all wait for one translation, and must not hold the pool meanwhile (bench/translation.py)."""
+async def _translate_loaded(
+    request: Request, session: AsyncSession, lang: str, target: str, *texts: str
+) -> list[Result]:
+    """The pieces of an item the route has loaded (and checked), translated. The connection goes
+    back first: a thousand readers of one new note all wait for one translation, and must not
+    hold the pool meanwhile (bench/translation.py)."""
     await session.close()
+    return await service.translate_content(get_runtime(request), lang, target, *texts)
 
 
 def _target(lang: str | None, me: Account | None) -> str:
@@ -46,10 +51,8 @@ async def note_translation(
 ) -> dict[str, Any]:
     note = await access.load_note(session, me, note_id)
     target = _target(lang, me)
-    lang_of, title_text, body_text = note.lang, note.title, note.body
-    await _release(session)
-    title, body = await service.translate_content(
-        get_runtime(request), lang_of, target, title_text, body_text
+    title, body = await _translate_loaded(
+        request, session, note.lang, target, note.title, note.body
     )
     merged = service.merge([title, body])
     return {
@@ -73,11 +76,8 @@ async def comment_translation(
     session: AsyncSession = Depends(db),
 ) -> dict[str, Any]:
     comment, _note = await access.load_comment(session, me, comment_id)
-    lang_of, text = comment.lang, comment.body
-    await _release(session)
-    (result,) = await service.translate_content(
-        get_runtime(request), lang_of, _target(lang, me), text
-    )
+    target = _target(lang, me)
+    (result,) = await _translate_loaded(request, session, comment.lang, target, comment.body)
     return asdict(result)
 
 
@@ -90,11 +90,8 @@ async def bio_translation(
     session: AsyncSession = Depends(db),
 ) -> dict[str, Any]:
     account = await load_account(session, me, username)
-    lang_of, text = account.bio_lang, account.bio
-    await _release(session)
-    (result,) = await service.translate_content(
-        get_runtime(request), lang_of, _target(lang, me), text
-    )
+    target = _target(lang, me)
+    (result,) = await _translate_loaded(request, session, account.bio_lang, target, account.bio)
     return asdict(result)
 
 
