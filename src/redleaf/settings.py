@@ -146,6 +146,19 @@ class Settings(BaseSettings):
     moderation_policy_file: Path | None = None  # a policy YAML; empty: the shipped default
     report_text_max_length: int = 500  # characters a reporter may add
     rate_report_per_account: EnvRate = Rate.parse("20/hour")
+    rate_appeal_per_account: EnvRate = Rate.parse("10/day")
+    appeal_text_max_length: int = 1000
+    decision_note_max_length: int = 1000  # a moderator's note on a decision (moderators only)
+    moderation_claim_minutes: int = 15  # how long a claimed case stays a moderator's own
+    moderation_bulk_max: int = 100  # cases one bulk action may decide
+    moderation_queue_page: int = 50
+    # Newcomer hold (the surge switch): the first `newcomer_hold_posts` notes of accounts
+    # younger than `newcomer_hold_hours` wait for a moderator. 0 posts: off.
+    newcomer_hold_posts: int = 0
+    newcomer_hold_hours: float = 48.0
+    # Model checks after publication (jobs): text classifiers, and NudeNet on photos.
+    moderation_models: Literal["on", "off"] = "on"
+    moderation_image_model: Literal["on", "off"] = "on"
 
     # --- media
     media_dir: Path | None = None  # empty: var/media
@@ -209,6 +222,7 @@ class Settings(BaseSettings):
         "rate_translate_per_account",
         "rate_translate_per_ip",
         "rate_report_per_account",
+        "rate_appeal_per_account",
         mode="before",
     )
     @classmethod

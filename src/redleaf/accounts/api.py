@@ -116,9 +116,9 @@ async def update_me(
     account: Account = Depends(require_viewer),
     session: AsyncSession = Depends(db),
 ) -> dict[str, object]:
-    await service.do_update_profile(
-        session, runtime_of(request).settings, account, **body.model_dump(exclude_unset=True)
-    )
+    runtime = runtime_of(request)
+    changes = body.model_dump(exclude_unset=True)
+    await service.do_update_profile(session, runtime.settings, account, runtime=runtime, **changes)
     return service.get_me(account)
 
 

@@ -31,6 +31,10 @@ class Account(Base):
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     role: Mapped[str] = mapped_column(String(16), default="member")
     state: Mapped[str] = mapped_column(String(16), default="active")
+    # Moderation's sanctions: no posting until `muted_until`; a suspension (state "suspended")
+    # lifts at `suspended_until`, or never when it is None.
+    muted_until: Mapped[datetime | None] = mapped_column(default=None)
+    suspended_until: Mapped[datetime | None] = mapped_column(default=None)
     onboarded_at: Mapped[datetime | None] = mapped_column(default=None)
     guidelines_accepted_at: Mapped[datetime | None] = mapped_column(default=None)
     failed_logins: Mapped[int] = mapped_column(default=0)

@@ -206,13 +206,20 @@ async def authenticate(
     account = await session.get(Account, found.id)
     if account is None:  # deleted while the hash ran
         raise InvalidCredentials(field="password")
-    if account.state == "suspended":
+    if account.state == "suspended" and not await _suspension_over(session, account):
         raise AccountSuspended()
     account.failed_logins = 0
     account.login_blocked_until = None
     if passwords.needs_rehash(settings, account.password_hash):
         account.password_hash = await passwords.hash_password(settings, pool, password)
     return account
+
+
+async def _suspension_over(session: AsyncSession, account: Account) -> bool:
+    """A suspension whose time is up ends at the next sign-in (its job may not have run yet)."""
+    from redleaf.moderation.enforce import lift_expired  # moderation imports accounts
+
+    return await lift_expired(session, account.id)
 
 
 async def do_create_token(
@@ -300,7 +307,11 @@ async def do_update_profile(
     languages: list[str] | None = None,
     interests: list[str] | None = None,
     auto_translate: bool | None = None,
+    runtime: Runtime | None = None,
 ) -> Account:
+    """Change what the member asked to change. With `runtime`, a new name or bio passes
+    moderation first (members' own edits; the demo seeder passes none)."""
+    before = (account.display_name, account.bio)
     if display_name is not None:
         account.display_name = check_display_name(settings, display_name) or account.username
     if bio is not None:
@@ -321,7 +332,18 @@ async def do_update_profile(
     if auto_translate is not None:
         account.auto_translate = auto_translate
     await session.flush()
+    if runtime is not None and (account.display_name, account.bio) != before:
+        await _screen_profile(session, runtime, account)
     return account
+
+
+async def _screen_profile(session: AsyncSession, runtime: Runtime, account: Account) -> None:
+    from redleaf.moderation import screening  # moderation imports accounts
+
+    verdict = screening.check(runtime, account, "profile", f"{account.display_name}\n{account.bio}")
+    await screening.after_store(
+        session, runtime, account, verdict, target_type="user", target_id=account.id
+    )
 
 
 async def do_onboard(

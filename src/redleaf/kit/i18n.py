@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_datetime
 from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -101,6 +103,17 @@ _ = gettext
 def lazy(msgid: str) -> str:
     """Marks a string for extraction where it is defined; it is translated where it is shown."""
     return msgid
+
+
+def babel_locale() -> str:
+    """The current locale as Babel names it (for dates and numbers)."""
+    return "zh_Hans_CN" if get_locale() == "zh-Hans" else "en"
+
+
+def format_moment(value: datetime) -> str:
+    """A point in time for a notice or an error, in the current locale; times are UTC (we do
+    not know the reader's zone)."""
+    return format_datetime(value, "medium", tzinfo=UTC, locale=babel_locale()) + " UTC"
 
 
 def normalise_locale(value: str | None) -> str | None:

@@ -17,3 +17,10 @@ async def report_limit(
 ) -> None:
     rate = get_runtime(request).settings.rate_report_per_account
     await enforce(request, "report-account", rate, str(account.id))
+
+
+async def appeal_limit(
+    request: Request, account: Account = Depends(require_viewer), _w: None = Depends(write_limit)
+) -> None:
+    rate = get_runtime(request).settings.rate_appeal_per_account
+    await enforce(request, "appeal-account", rate, str(account.id))

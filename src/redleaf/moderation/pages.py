@@ -1,5 +1,6 @@
-"""Reporting from the pages: a plain form (reason and optional words) for a note, a comment or a
-member, reached from their "Report" links; works without scripts."""
+"""Members' moderation pages, plain forms that work without scripts: reporting a note, a comment
+or a member (reached from their "Report" links), and /notices, what moderation told them, with
+an appeal form under each decision they may still appeal."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from redleaf.accounts.auth import viewer
+from redleaf.accounts.auth import require_viewer, viewer
 from redleaf.accounts.models import Account
 from redleaf.kit.errors import AppError
 from redleaf.kit.runtime import get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
-from redleaf.moderation import reports
-from redleaf.moderation.limits import report_limit
+from redleaf.moderation import appeals, notices, reports
+from redleaf.moderation.limits import appeal_limit, report_limit
 from redleaf.moderation.reasons import REASONS
+from redleaf.notes.access import parse_id
 from redleaf.web.forms import csrf_form, field_errors, page, redirect, safe_next, text, undo
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
@@ -93,3 +95,59 @@ async def send_report(
         await undo(session)
         return _report_page(request, values, error)
     return redirect(request, values["next"], notice="reported")
+
+
+NOTICES_SHOWN = 50
+
+
+async def _notices_page(
+    request: Request,
+    me: Account,
+    session: AsyncSession,
+    *,
+    values: dict[str, str] | None = None,
+    error: AppError | None = None,
+) -> Response:
+    items = await notices.get_page(session, me, limit=NOTICES_SHOWN)
+    await notices.do_mark_read(session, me)
+    return page(
+        request,
+        "moderation/notices.html",
+        {
+            "items": items,
+            "values": values or {},
+            "errors": field_errors(error, ("text", "decision_id")) if error else {},
+            "limits": get_runtime(request).settings,
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/notices")
+async def notices_page(
+    request: Request,
+    me: Account | None = Depends(viewer),
+    session: AsyncSession = Depends(db),
+) -> Response:
+    if me is None:
+        return redirect(request, "/login?next=/notices")
+    return await _notices_page(request, me, session)
+
+
+@router.post("/notices/appeal", dependencies=[Depends(csrf_form), Depends(appeal_limit)])
+async def send_appeal(
+    request: Request,
+    form: FormData = Depends(csrf_form),
+    me: Account = Depends(require_viewer),
+    session: AsyncSession = Depends(db),
+) -> Response:
+    values = {"decision_id": text(form, "decision_id"), "text": text(form, "text")}
+    try:
+        key = parse_id(values["decision_id"])
+        if key is None:
+            raise appeals.decision_not_found()
+        await appeals.do_appeal(session, get_runtime(request), me, key, values["text"])
+    except AppError as error:
+        await undo(session, me)
+        return await _notices_page(request, me, session, values=values, error=error)
+    return redirect(request, "/notices", notice="appealed")

@@ -69,6 +69,7 @@ async def notifications_page(
     )
     unread = await service.get_unread(session, me)
     context = {
+        "moderation_unread": unread["count"] - sum(unread["by_kind"].values()),
         "tab": tab,
         "tabs": TAB_LABELS,
         "tab_kinds": " ".join(service.TABS[tab]),

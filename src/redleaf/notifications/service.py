@@ -239,9 +239,13 @@ async def do_mark_read(
 
 
 async def get_unread(session: AsyncSession, reader: Account) -> dict[str, Any]:
-    """`{"count", "by_kind"}`: one grouped COUNT over the unread rows the list would show."""
+    """`{"count", "by_kind"}`: one grouped COUNT over the unread rows the list would show. The
+    count (the nav badge) includes unread moderation notices, which have a page of their own."""
+    from redleaf.moderation import notices  # moderation imports notifications
+
     by_kind = await repository.unread_by_kind(session, reader.id)
-    return {"count": sum(by_kind.values()), "by_kind": by_kind}
+    moderation = await notices.unread_count(session, reader)
+    return {"count": sum(by_kind.values()) + moderation, "by_kind": by_kind}
 
 
 def tab_counts(by_kind: dict[str, int]) -> dict[str, int]:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_date, format_timedelta
 
-from redleaf.kit.i18n import get_locale, gettext, lazy, ngettext
+from redleaf.kit.i18n import babel_locale, gettext, lazy, ngettext
 
 SENTENCES = {
     "like": lazy("%(actors)s liked your note"),
@@ -82,10 +82,6 @@ def plain(line: list[dict[str, str]]) -> str:
     return "".join(part["text"] for part in line)
 
 
-def _babel_locale() -> str:
-    return "zh_Hans_CN" if get_locale() == "zh-Hans" else "en"
-
-
 def when(value: datetime, now: datetime) -> str:
     """ "just now", "5 minutes ago" / "5分钟前" within a week, then the date."""
     age = now - value
@@ -93,9 +89,9 @@ def when(value: datetime, now: datetime) -> str:
         return gettext("just now")
     if age < timedelta(days=7):
         return format_timedelta(
-            -age, add_direction=True, threshold=1, format="long", locale=_babel_locale()
+            -age, add_direction=True, threshold=1, format="long", locale=babel_locale()
         )
-    return format_date(value.date(), "medium", locale=_babel_locale())
+    return format_date(value.date(), "medium", locale=babel_locale())
 
 
 def excerpt(body: str, limit: int = 80) -> str:

@@ -36,6 +36,7 @@ NOTICES = {
     "note_deleted": lazy("The note has been deleted."),
     "board_deleted": lazy("The board has been deleted. Its notes stay in your collects."),
     "reported": lazy("Thank you for telling us. Moderators will review it and let you know."),
+    "appealed": lazy("Your appeal is sent. Another moderator will review it and let you know."),
 }
 
 

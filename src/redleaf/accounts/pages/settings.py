@@ -99,7 +99,8 @@ async def save_profile(
         "auto_translate": form.get("auto_translate") == "on",
     }
     try:
-        await service.do_update_profile(session, get_runtime(request).settings, me, **values)
+        runtime = get_runtime(request)
+        await service.do_update_profile(session, runtime.settings, me, runtime=runtime, **values)
     except AppError as error:
         await undo(session, me)
         return await _settings_page(

@@ -14,7 +14,7 @@ from redleaf.accounts.models import Account
 from redleaf.kit.errors import Forbidden, InvalidInput
 from redleaf.kit.pagination import decode_cursor, encode_cursor
 from redleaf.kit.runtime import Runtime
-from redleaf.moderation import pipeline as moderation
+from redleaf.moderation import screening
 from redleaf.notes import access, comments_repository, repository, text
 from redleaf.notes.models import Comment, Note
 from redleaf.notes.service.present import person_out
@@ -48,7 +48,7 @@ async def do_comment(
     reply_to: object | None = None,
 ) -> Comment:
     body = check_comment_body(runtime.settings, body)
-    verdict = moderation.check(runtime, viewer, "comment", body)  # may ask for an edit
+    verdict = screening.check(runtime, viewer, "comment", body)  # may ask for an edit
     parent: Comment | None = None
     answered: Comment | None = None
     if reply_to is not None:
@@ -73,8 +73,8 @@ async def do_comment(
     comment.lang, comment.lang_spans = found.lang, stored_spans(found)
     session.add(comment)
     await session.flush()
-    hidden = await moderation.record(
-        session, verdict, target_type="comment", target_id=comment.id, author_id=viewer.id
+    hidden = await screening.after_store(
+        session, runtime, viewer, verdict, target_type="comment", target_id=comment.id
     )
     if hidden is not None:
         comment.moderation_state = hidden

@@ -18,7 +18,7 @@ from redleaf.kit.runtime import Runtime
 from redleaf.media import access as media_access
 from redleaf.media import service as media_service
 from redleaf.media.models import Media
-from redleaf.moderation import pipeline as moderation
+from redleaf.moderation import screening
 from redleaf.notes import repository, text
 from redleaf.notes.models import Note, Place
 from redleaf.notes.schemas import NoteCreate, NoteUpdate, PlaceIn
@@ -174,18 +174,26 @@ async def do_create_note(
     await _attach(session, note, media)
     await _apply_text(session, author, note, checked)
     if not data.draft:
-        await _screen(session, runtime, author, note)
+        await _screen(session, runtime, author, note, publishing=True)
         await _submit(session, runtime, author, note, media)
     await session.flush()
     return note
 
 
-async def _screen(session: AsyncSession, runtime: Runtime, author: Account, note: Note) -> None:
+async def _screen(
+    session: AsyncSession, runtime: Runtime, author: Account, note: Note, *, publishing: bool
+) -> None:
     """Moderation's inline check of a note that leaves its draft or changes its words after: a
     rule may refuse it (ask to edit), or hide it until a moderator looks. Never unhides."""
-    verdict = moderation.check(runtime, author, "note", f"{note.title}\n{note.body}")
-    hidden = await moderation.record(
-        session, verdict, target_type="note", target_id=note.id, author_id=author.id
+    verdict = screening.check(runtime, author, "note", f"{note.title}\n{note.body}")
+    hidden = await screening.after_store(
+        session,
+        runtime,
+        author,
+        verdict,
+        target_type="note",
+        target_id=note.id,
+        publishing=publishing,
     )
     if hidden is not None:
         note.moderation_state = hidden
@@ -284,7 +292,8 @@ async def do_update_note(
         if publishing or new_media_while_waiting:
             await _submit(session, runtime, author, note, media)
     if note.state != "draft" and (text_changed or changes.get("draft") is False):
-        await _screen(session, runtime, author, note)
+        leaving_draft = changes.get("draft") is False and not was_published
+        await _screen(session, runtime, author, note, publishing=leaving_draft)
     await session.flush()
     return note
 
