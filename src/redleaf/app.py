@@ -90,7 +90,10 @@ def feature_routers() -> list:  # type: ignore[type-arg]
     from redleaf.accounts import pages as accounts_pages
     from redleaf.media import api as media_api
     from redleaf.moderation import api as moderation_api
+    from redleaf.moderation import console_audit_pages as moderation_console_audit
+    from redleaf.moderation import console_pages as moderation_console
     from redleaf.moderation import pages as moderation_pages
+    from redleaf.moderation import policy_pages as moderation_policy_pages
     from redleaf.notes import api as notes_api
     from redleaf.notes import pages as notes_pages
     from redleaf.notifications import api as notifications_api
@@ -112,6 +115,9 @@ def feature_routers() -> list:  # type: ignore[type-arg]
         translation_pages.router,
         moderation_api.router,
         moderation_pages.router,
+        moderation_policy_pages.router,
+        moderation_console.router,
+        moderation_console_audit.router,
         notifications_pages.router,
         web_pages.router,
     ]

@@ -144,6 +144,13 @@ class Settings(BaseSettings):
 
     # --- moderation
     moderation_policy_file: Path | None = None  # a policy YAML; empty: the shipped default
+    # The largest policy YAML an admin may save or import (a 1,000-rule policy is about 420 KB).
+    # Keep it under json_body_max_bytes, the multipart body limit, so an oversized file gets the
+    # console's own message rather than a bare 413.
+    moderation_policy_max_bytes: int = 512 * 1024
+    # How often a process re-checks the newest saved policy: other processes follow an admin's
+    # edit within this many seconds (one small query each time; a rebuild only on a change).
+    moderation_policy_refresh_seconds: float = 30.0
     report_text_max_length: int = 500  # characters a reporter may add
     rate_report_per_account: EnvRate = Rate.parse("20/hour")
     rate_appeal_per_account: EnvRate = Rate.parse("10/day")

@@ -374,3 +374,30 @@ async def test_notices_page_and_appeal_form(client: httpx.AsyncClient, runtime: 
     assert (await client.get("/notices", follow_redirects=False)).status_code == 200
     client.cookies.clear()
     assert (await client.get("/notices")).status_code in (302, 303)
+
+
+async def test_decisions_become_training_rows(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    from redleaf.moderation.training_data import decision_rows
+
+    note, case_id = await _reported_note(client, runtime, reason="scam")
+    mod1, mod2 = await _moderators(client, runtime)
+    decided = await client.post(
+        f"/api/v1/moderation/cases/{case_id}/decision",
+        json={"action": "remove", "reason": "scam"},
+        headers=mod1,
+    )
+    async with runtime.sessions() as session:
+        assert await decision_rows(session) == [("scam", "周末摆摊\n我的小店经验分享")]
+    mei = await token_headers(client, "mei")
+    appeal = await client.post(
+        f"/api/v1/moderation/decisions/{decided.json()['id']}/appeal",
+        json={"text": "只是分享"},
+        headers=mei,
+    )
+    await client.post(
+        f"/api/v1/moderation/appeals/{appeal.json()['id']}/review",
+        json={"outcome": "reversed"},
+        headers=mod2,
+    )
+    async with runtime.sessions() as session:  # reversed on appeal: the text was fine
+        assert await decision_rows(session) == [("ok", "周末摆摊\n我的小店经验分享")]

@@ -84,5 +84,7 @@ async def test_the_chat_fast_path_is_the_same_door(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     author = await make_account(runtime, "mei", age_days=30)
-    assert screening.check(runtime, author, "message", "hello everyone 👋").action == "allow"
-    assert screening.check(runtime, author, "message", "加我微信 稳赚不赔").action == "hold"
+    async with runtime.sessions() as session:
+        fine = await screening.check(session, runtime, author, "message", "hello everyone 👋")
+        held = await screening.check(session, runtime, author, "message", "加我微信 稳赚不赔")
+    assert (fine.action, held.action) == ("allow", "hold")

@@ -340,7 +340,8 @@ async def do_update_profile(
 async def _screen_profile(session: AsyncSession, runtime: Runtime, account: Account) -> None:
     from redleaf.moderation import screening  # moderation imports accounts
 
-    verdict = screening.check(runtime, account, "profile", f"{account.display_name}\n{account.bio}")
+    text = f"{account.display_name}\n{account.bio}"
+    verdict = await screening.check(session, runtime, account, "profile", text)
     await screening.after_store(
         session, runtime, account, verdict, target_type="user", target_id=account.id
     )

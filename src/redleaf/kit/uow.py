@@ -38,6 +38,11 @@ class UnitOfWorkRoute(APIRoute):
             except BaseException:
                 session = getattr(request.state, "db", None)
                 if session is not None:
+                    # The error page still shows who is signed in: keep the viewer as loaded
+                    # (a rollback would expire it, and a closed session cannot reload it).
+                    signed_in = getattr(request.state, "viewer", None)
+                    if signed_in is not None and signed_in in session:
+                        session.expunge(signed_in)
                     await rollback(session)
                     await session.close()
                     request.state.db = None

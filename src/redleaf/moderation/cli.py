@@ -2,9 +2,10 @@
 
     redleaf moderation train [--from-decisions] [--extra FILE.tsv] [--output PATH]
     redleaf moderation evaluate [--classifier NAME ...] --file FILE.tsv
+    redleaf moderation evaluate-images [SOURCE] [--threshold 0.8]
 
-Decisions come from the database, which this module does not know: the app installs a source of
-(label, text) rows with `set_decision_source` before the command runs.
+Decisions come from the database (training_data.py) unless a caller installs another source of
+(label, text) rows with `set_decision_source`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from redleaf.moderation.classifiers.defaults import register_defaults
 from redleaf.moderation.classifiers.embedding import LABELS, SHIPPED_MODEL_PATH
 from redleaf.moderation.classifiers.evaluate import evaluate as evaluate_classifier
 from redleaf.moderation.classifiers.evaluate import format_table
+from redleaf.moderation.classifiers.nudity import evaluate_images_command
 from redleaf.moderation.classifiers.training import (
     SEED_PATH,
     TrainingError,
@@ -87,8 +89,11 @@ def train(
         for path in extra_files:
             extra.extend((row.label, row.text) for row in read_labelled(path))
         if from_decisions:
-            if not _decision_source:
-                raise click.ClickException("no source of decisions is installed")
+            if not _decision_source:  # the app's database, unless a caller installed another
+                from redleaf.moderation.training_data import source_for
+                from redleaf.settings import load_settings
+
+                set_decision_source(lambda: source_for(load_settings()))
             extra.extend(_decision_source[0]())
         started = time.perf_counter()
         report = train_from_seed(output, extra, cache_dir=cache_dir, seed_path=seed_path)
@@ -170,3 +175,6 @@ def check_policy(policy_file: Path) -> None:
         f"{policy_file}: {len(policy.rules)} rules ({enabled} enabled), "
         f"{engine.term_count} terms, version {policy.version}"
     )
+
+
+moderation.add_command(evaluate_images_command)

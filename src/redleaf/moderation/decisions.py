@@ -31,7 +31,6 @@ from redleaf.moderation import audit, claims, enforce, notices
 from redleaf.moderation.models import DECISION_ACTIONS, Case, Decision, Report
 from redleaf.moderation.reasons import REASONS
 
-LIFT_SUSPENSION = "moderation.lift_suspension"
 MAX_DURATION_HOURS = 24 * 365 * 10  # longer than this is "until lifted" (no duration)
 HIDES = {"remove", "mute", "suspend"}
 SANCTIONS = {"mute", "suspend"}
@@ -163,6 +162,11 @@ async def _apply(session: AsyncSession, case: Case, decision: Decision) -> None:
     target, target_id = case.target_type, case.target_id
     if action in ("allow", "warn"):
         await enforce.set_content_state(session, target, target_id, "visible")
+        if case.author_id is not None:  # a rule's automatic mute or suspension ends with it
+            fired = {hit.get("action") for hit in case.hits or [] if isinstance(hit, dict)}
+            await enforce.lift(
+                session, case.author_id, mute="mute" in fired, suspension="suspend" in fired
+            )
     elif action in HIDES:
         await enforce.set_content_state(session, target, target_id, "removed")
     if case.author_id is None:
@@ -172,6 +176,8 @@ async def _apply(session: AsyncSession, case: Case, decision: Decision) -> None:
     elif action == "suspend":
         await enforce.suspend(session, case.author_id, decision.ends_at)
         if decision.ends_at is not None:
+            from redleaf.moderation.jobs import LIFT_SUSPENSION  # jobs import the pipeline
+
             await enqueue(
                 session,
                 LIFT_SUSPENSION,

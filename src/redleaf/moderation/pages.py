@@ -92,7 +92,7 @@ async def send_report(
             text=values["text"],
         )
     except AppError as error:
-        await undo(session)
+        await undo(session, me)  # the page shows the member: reload them after the rollback
         return _report_page(request, values, error)
     return redirect(request, values["next"], notice="reported")
 

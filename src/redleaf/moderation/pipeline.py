@@ -24,12 +24,11 @@ from redleaf.accounts.models import Account
 from redleaf.kit.db import utcnow
 from redleaf.kit.errors import InvalidInput
 from redleaf.kit.runtime import Runtime
-from redleaf.moderation import audit, cases
+from redleaf.moderation import audit, cases, enforce, policy_store
 from redleaf.moderation.engine import Content, Engine, Verdict
-from redleaf.moderation.policy import load_default_policy, load_yaml
 
-_ENGINE = "moderation.engine"
 HIDING = {"hold": "held", "remove": "removed", "mute": "removed", "suspend": "removed"}
+_FIELDS = {"note": "title", "profile": "bio"}  # where an "ask to edit" points; else "body"
 
 
 class AskToEdit(InvalidInput):
@@ -38,14 +37,10 @@ class AskToEdit(InvalidInput):
 
 
 def engine_for(runtime: Runtime) -> Engine:
-    """The policy's compiled rules, built once per process (the operator's file, or the
-    shipped default policy)."""
-    found = runtime.extras.get(_ENGINE)
-    if found is None:
-        path = runtime.settings.moderation_policy_file
-        policy = load_yaml(path.read_text(encoding="utf-8")) if path else load_default_policy()
-        found = runtime.extras[_ENGINE] = Engine(policy)
-    return found  # type: ignore[return-value]
+    """The policy in force, compiled: the admins' newest version, else the operator's file, else
+    the shipped default (policy_store). Never reads the database: `policy_store.refresh` does,
+    at most every TTL, before the inline check."""
+    return policy_store.cached_engine(runtime)
 
 
 def check(runtime: Runtime, author: Account, kind: str, text: str) -> Verdict:
@@ -57,7 +52,7 @@ def check(runtime: Runtime, author: Account, kind: str, text: str) -> Verdict:
     verdict = engine_for(runtime).check(content)
     if verdict.action == "ask_edit" and verdict.decisive is not None:
         reason = verdict.decisive.reason.in_locale(author.ui_language)
-        raise AskToEdit(field="body" if kind == "comment" else "title", reason=reason)
+        raise AskToEdit(field=_FIELDS.get(kind, "body"), reason=reason)
     return verdict
 
 
@@ -70,7 +65,7 @@ async def record(
     author_id: int,
 ) -> str | None:
     """The moderation state the content takes ("held", "removed", or None to leave it), with
-    its case and audit entry."""
+    its case, the author's mute or suspension when the rule says so, and the audit entry."""
     if verdict.action == "allow":
         return None
     hits: list[dict[str, Any]] = [asdict(hit) for hit in verdict.hits]
@@ -87,6 +82,7 @@ async def record(
             hits=hits,
         )
         case_id = case.id
+    await _sanction(session, verdict, author_id)
     await audit.record(
         session,
         None,
@@ -98,3 +94,13 @@ async def record(
         policy=verdict.policy_version,
     )
     return hidden
+
+
+async def _sanction(session: AsyncSession, verdict: Verdict, author_id: int) -> None:
+    """A rule's mute or suspension, for the rule's duration (a suspension without one lasts
+    until a moderator lifts it). The case stays open: a moderator confirms or reverses it."""
+    until = enforce.ends_at(verdict.duration_hours)
+    if verdict.action == "mute" and until is not None:  # without one, the content only
+        await enforce.mute(session, author_id, until)
+    elif verdict.action == "suspend":
+        await enforce.suspend(session, author_id, until)

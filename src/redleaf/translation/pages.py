@@ -83,7 +83,7 @@ async def save_term(
             note_zh=values["note_zh"],
         )
     except AppError as error:
-        await undo(session)
+        await undo(session, admin)
         return await _glossary_page(request, session, values=values, error=error)
     return redirect(request, "/admin/glossary", notice="saved")
 
@@ -101,6 +101,6 @@ async def switch_term(
             session, get_runtime(request), admin, text(form, "term"), enabled
         )
     except AppError as error:
-        await undo(session)
+        await undo(session, admin)
         return await _glossary_page(request, session, error=error)
     return redirect(request, "/admin/glossary", notice="saved")

@@ -48,7 +48,7 @@ async def do_comment(
     reply_to: object | None = None,
 ) -> Comment:
     body = check_comment_body(runtime.settings, body)
-    verdict = screening.check(runtime, viewer, "comment", body)  # may ask for an edit
+    verdict = await screening.check(session, runtime, viewer, "comment", body)  # may ask to edit
     parent: Comment | None = None
     answered: Comment | None = None
     if reply_to is not None:
