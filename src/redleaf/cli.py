@@ -1,4 +1,5 @@
-"""The `redleaf` command: serve, worker, migrate, seed, create-admin, check, translation ...,
+"""The `redleaf` command: serve, worker, migrate, seed, create-admin, set-role, check,
+translation ...,
 moderation ..."""
 
 from __future__ import annotations
@@ -128,6 +129,20 @@ def create_admin(username: str, password: str | None) -> None:
     except Exception as exc:  # the service's AppErrors carry a readable message
         raise click.ClickException(str(exc)) from None
     click.echo(f"{username}: {'created as admin' if created else 'is now admin'}")
+
+
+@main.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["member", "moderator", "admin"]))
+def set_role(username: str, role: str) -> None:
+    """Make an existing account a member, moderator or admin (moderators work /mod)."""
+    from redleaf.ops import set_role as apply_role
+
+    try:
+        before = _run(lambda settings: apply_role(settings, username, role))
+    except Exception as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username}: {before} -> {role}")
 
 
 def _prompt_password() -> str:

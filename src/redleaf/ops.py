@@ -34,6 +34,34 @@ async def make_admin(
         await runtime.close()
 
 
+async def set_role(settings: Settings, username: str, role: str) -> str:
+    """Give an existing account a role (member, moderator or admin); its previous role."""
+    from redleaf.moderation import audit  # the change is moderation's to remember
+
+    runtime = Runtime.build(settings)
+    try:
+        async with runtime.sessions() as session:
+            account = await repository.by_username(session, username)
+            if account is None:
+                raise LookupError(f"no account named {username!r}")
+            before = account.role
+            await service.do_set_role(session, account, role)
+            await audit.record(
+                session,
+                None,
+                "account.role_set",
+                target_type="user",
+                target_id=account.id,
+                role=role,
+                previous=before,
+                by="command line",
+            )
+            await commit(session)
+            return before
+    finally:
+        await runtime.close()
+
+
 def _masked(url: str) -> str:
     from sqlalchemy.engine import make_url
 
