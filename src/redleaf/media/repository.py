@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from redleaf.kit.db import utcnow
 from redleaf.media.models import Media
+from redleaf.notes import withheld
 from redleaf.notes.models import Note
 
 UNSETTLED = ("uploaded", "processing")
@@ -69,7 +70,8 @@ async def lock_for_attach(session: AsyncSession, owner_id: int, ids: list[int]) 
 
 
 async def on_public_note(session: AsyncSession, note_id: int) -> bool:
-    """Whether the note is one anybody may read: published, public, not held by moderation."""
+    """Whether the note is one anybody may read: published, public, not held by moderation nor
+    withheld from readers of the request's locale."""
     return bool(
         await session.scalar(
             select(
@@ -78,6 +80,7 @@ async def on_public_note(session: AsyncSession, note_id: int) -> bool:
                     Note.state == "published",
                     Note.visibility == "public",
                     Note.moderation_state == "visible",
+                    withheld.readable(Note.withheld_in),
                 )
             )
         )

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from redleaf.kit.i18n import normalise_locale
 from redleaf.moderation.matchers import (
@@ -128,6 +128,26 @@ def _locale(value: str | None) -> str:
     return normalise_locale(value) or (value or "").strip().lower()
 
 
+def _withholding_engine(rules: tuple[Rule, ...]) -> tuple[Engine, dict[str, frozenset[str]]] | None:
+    """The enabled viewer-scoped rules that hold or stronger, compiled as one engine with their
+    viewer scope lifted (one check answers every locale), and each rule's readers by its code."""
+    withholding = [
+        rule
+        for rule in rules
+        if rule.scope.viewer_locales and ACTION_RANK[rule.action] >= ACTION_RANK["hold"]
+    ]
+    if not withholding:
+        return None
+    readers: dict[str, frozenset[str]] = {}
+    for rule in withholding:  # codes are unique in a loaded policy; union in case they are not
+        mine = frozenset(_locale(value) for value in rule.scope.viewer_locales)
+        readers[rule.code] = readers.get(rule.code, frozenset()) | mine
+    lifted = tuple(
+        replace(rule, scope=replace(rule.scope, viewer_locales=())) for rule in withholding
+    )
+    return Engine(Policy(version="withholding", rules=lifted)), readers
+
+
 def _compile_scope(rule: Rule) -> _Scope:
     scope = rule.scope
     return _Scope(
@@ -208,6 +228,18 @@ class Engine:
         }
         self._scored = {kind: tuple(items) for kind, items in scored.items()}
         self._domain_kinds = frozenset(domain_kinds)
+        self._withholding = _withholding_engine(self.rules)
+
+    def withheld_locales(self, content: Content, locales: Iterable[str]) -> tuple[str, ...]:
+        """Which of `locales` (interface locales) the content is withheld from: those whose
+        readers a rule scoped to viewers' locales would hold or remove it for. Checked once on
+        posting, not per read. Rules without a viewer scope do not count: they ran on posting."""
+        if self._withholding is None:
+            return ()
+        engine, readers = self._withholding
+        verdict = engine.check(replace(content, viewer_locale=None))
+        barred = {locale for hit in verdict.hits for locale in readers[hit.rule]}
+        return tuple(locale for locale in locales if _locale(locale) in barred)
 
     @property
     def term_count(self) -> int:

@@ -46,6 +46,7 @@ from redleaf.kit.jobs.queue import enqueue
 from redleaf.kit.jobs.registry import JobContext, job_handler
 from redleaf.media.models import Media
 from redleaf.moderation import cases, enforce, pipeline, policy_store
+from redleaf.moderation import withholding as _withholding  # noqa: F401  (registers its job)
 from redleaf.moderation.engine import Content, Engine, Hit, Verdict
 from redleaf.moderation.models import AuditEntry, Case
 from redleaf.moderation.scoring import (

@@ -277,6 +277,9 @@ async def _store(
     _install_after_commit(
         session, runtime, InForce(engine, text, digest, "database", row.id, time.monotonic())
     )
+    from redleaf.moderation.withholding import schedule_backfill  # it reads the store
+
+    await schedule_backfill(session, digest)
     return row
 
 

@@ -2,8 +2,9 @@
 
 Before storing: a muted author is refused, and the policy's cheap rules run (pipeline.check,
 which may ask for an edit). After storing, in the same transaction: the verdict's case and audit
-entry (pipeline.record), the newcomer hold, and the job that runs the models after commit
-(for notes, when they publish: see notes' service).
+entry (pipeline.record), the newcomer hold, the locales whose readers a viewer-scoped rule
+withholds a note or comment from (`withheld_in`, read by notes/withheld.py), and the job that
+runs the models after commit (for notes, when they publish: see notes' service).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from redleaf.accounts.models import Account
 from redleaf.kit.db import utcnow
 from redleaf.kit.errors import Forbidden
-from redleaf.kit.i18n import format_moment
+from redleaf.kit.i18n import LOCALES, format_moment
 from redleaf.kit.runtime import Runtime
 from redleaf.moderation import audit, cases, enforce, pipeline, policy_store
-from redleaf.moderation.engine import Verdict
-from redleaf.notes.models import Note
+from redleaf.moderation.engine import Content, Verdict
+from redleaf.notes import withheld
+from redleaf.notes.models import Comment, Note
 
 
 class Muted(Forbidden):
@@ -51,12 +53,17 @@ async def after_store(
     target_type: str,
     target_id: int,
     publishing: bool = False,
+    text: str | None = None,
 ) -> str | None:
     """The moderation state the stored content takes ("held", "removed", or None to leave it).
-    `publishing`: a note leaving its draft now (the newcomer hold applies then, once)."""
+    `publishing`: a note leaving its draft now (the newcomer hold applies then, once). `text`:
+    what was checked; for a note or comment it sets (or, after an edit, resets) the locales whose
+    readers it is withheld from."""
     hidden = await pipeline.record(
         session, verdict, target_type=target_type, target_id=target_id, author_id=author.id
     )
+    if text is not None and target_type in _WITHHOLDABLE:
+        await _withhold(session, runtime, author, target_type, target_id, text)
     newcomer = hidden is None and publishing and target_type == "note"
     if newcomer and await _newcomer_hold(session, runtime, author, target_id):
         hidden = "held"
@@ -65,6 +72,30 @@ async def after_store(
 
         await jobs.schedule_check(session, target_type, target_id)
     return hidden
+
+
+_WITHHOLDABLE: dict[str, type[Note] | type[Comment]] = {"note": Note, "comment": Comment}
+
+
+async def _withhold(
+    session: AsyncSession,
+    runtime: Runtime,
+    author: Account,
+    target_type: str,
+    target_id: int,
+    text: str,
+) -> None:
+    """Regional withholding: the row's `withheld_in` is the interface locales a rule scoped to
+    readers' locales holds it from (",zh-Hans," or ""); its author and other readers see it.
+    The row is the caller's, just flushed: `session.get` finds it without a query."""
+    age_hours = (utcnow() - author.created_at).total_seconds() / 3600
+    content = Content(
+        kind=target_type, text=text, author_locale=author.ui_language, author_age_hours=age_hours
+    )
+    locales = pipeline.engine_for(runtime).withheld_locales(content, LOCALES)
+    row: Note | Comment | None = await session.get(_WITHHOLDABLE[target_type], target_id)
+    if row is not None:
+        row.withheld_in = withheld.encode(locales)
 
 
 async def _newcomer_hold(

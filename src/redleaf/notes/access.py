@@ -2,8 +2,9 @@
 
 A note is seen by its author in every state. Anyone else sees it only when it is published and
 not held or removed by moderation, its visibility admits them (public; followers: they follow
-the author; private: nobody), and neither has blocked the other. Whatever the viewer may not
-see is answered 404, so its existence does not leak.
+the author; private: nobody), and neither has blocked the other. A note or comment withheld
+from readers of the request's locale (notes/withheld.py) is hidden from them like held content.
+Whatever the viewer may not see is answered 404, so its existence does not leak.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from redleaf.accounts import repository as accounts_repository
 from redleaf.accounts.models import Account
 from redleaf.kit.errors import NotFound
-from redleaf.notes import repository
+from redleaf.notes import repository, withheld
 from redleaf.notes.models import Board, Comment, Note
 
 
@@ -34,6 +35,8 @@ async def can_see(session: AsyncSession, viewer: Account | None, note: Note) -> 
     if viewer is not None and viewer.id == note.author_id:
         return True
     if note.state != "published" or note.moderation_state != "visible":
+        return False
+    if withheld.is_withheld(note.withheld_in):
         return False
     if note.visibility == "private":
         return False
@@ -75,7 +78,7 @@ async def load_comment(
     note = await repository.note_by_id(session, comment.note_id)
     if note is None or not await can_see(session, viewer, note):
         raise missing
-    hidden = comment.moderation_state != "visible"
+    hidden = comment.moderation_state != "visible" or withheld.is_withheld(comment.withheld_in)
     is_author = viewer is not None and viewer.id == comment.author_id
     if hidden and not is_author:
         raise missing

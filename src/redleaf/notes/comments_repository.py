@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 
 from redleaf.accounts.models import Account
 from redleaf.kit.db import insert_ignore, utcnow
+from redleaf.notes import withheld
 from redleaf.notes.models import Comment, CommentLike
 from redleaf.notes.repository import Author, blocked_either_way, remember_people
 
@@ -32,12 +33,16 @@ _VIEWER = bindparam("viewer_id", type_=BigInteger)
 
 
 def _shown_to(signed_in: bool) -> ColumnElement[bool]:
-    """Visible comments, plus the viewer's own held ones; none from blocked members."""
+    """Visible comments not withheld from the reader's locale, plus the viewer's own held or
+    withheld ones; none from blocked members. Its queries take `withheld.reader_values()`."""
+    shown = (Comment.moderation_state == "visible") & withheld.readable(
+        Comment.withheld_in, withheld.READER_PATTERN
+    )
     if not signed_in:
-        return Comment.moderation_state == "visible"
+        return shown
     return or_(
         Comment.author_id == _VIEWER,
-        (Comment.moderation_state == "visible") & ~blocked_either_way(_VIEWER, Comment.author_id),
+        shown & ~blocked_either_way(_VIEWER, Comment.author_id),
     )
 
 
@@ -101,7 +106,7 @@ def _first_replies_query(signed_in: bool) -> CommentRows:
 
 
 async def _comments(session: AsyncSession, query: CommentRows, **values: Any) -> list[Comment]:
-    rows = (await session.execute(query, values)).all()
+    rows = (await session.execute(query, {**values, **withheld.reader_values()})).all()
     remember_people(session, [_person(*row[1:4]) for row in rows])
     remember_people(session, [_person(*row[4:7]) for row in rows])
     return [row[0] for row in rows]

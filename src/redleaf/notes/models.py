@@ -62,6 +62,9 @@ class Note(Base):
     visibility: Mapped[str] = mapped_column(String(16), default="public")
     state: Mapped[str] = mapped_column(String(16), default="draft")
     moderation_state: Mapped[str] = mapped_column(String(16), default="visible")
+    # The interface locales whose readers a viewer-scoped rule keeps it from, comma-wrapped
+    # (",zh-Hans," or ""), so SQL tests it with NOT LIKE (notes/withheld.py). Not for its author.
+    withheld_in: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # Why a note failed to publish (a media's reason code), for its author.
     error_code: Mapped[str | None] = mapped_column(String(40), default=None)
     # The grid card, copied from the first media when the note publishes, so a feed page reads
@@ -173,6 +176,7 @@ class Comment(Base):
     lang: Mapped[str] = mapped_column(String(16), default="und")
     lang_spans: Mapped[list[Any] | None] = mapped_column(JSON, default=None)  # as on notes
     moderation_state: Mapped[str] = mapped_column(String(16), default="visible")
+    withheld_in: Mapped[str] = mapped_column(String(64), default="", server_default="")  # as notes
     like_count: Mapped[int] = mapped_column(default=0)
     reply_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

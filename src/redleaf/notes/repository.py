@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from redleaf.accounts.models import Account, Block, Follow, Mute
 from redleaf.kit.db import insert_ignore, new_id, utcnow
 from redleaf.media.models import Media
+from redleaf.notes import withheld
 from redleaf.notes.models import (
     Board,
     Collect,
@@ -53,8 +54,13 @@ def blocked_either_way(
 
 
 def visible_notes(viewer_id: int | None) -> ColumnElement[bool]:
-    """The notes `viewer_id` may see (the same rule as access.can_see, as SQL)."""
-    shown = and_(Note.state == "published", Note.moderation_state == "visible")
+    """The notes `viewer_id` may see (the same rule as access.can_see, as SQL), in the reader's
+    locale (a note withheld there shows to its author only)."""
+    shown = and_(
+        Note.state == "published",
+        Note.moderation_state == "visible",
+        withheld.readable(Note.withheld_in),
+    )
     if viewer_id is None:
         return and_(shown, Note.visibility == "public")
     follows = exists().where(Follow.follower_id == viewer_id, Follow.followee_id == Note.author_id)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import aliased
 from redleaf.accounts.models import Account, Block, Follow, Mute
 from redleaf.kit.db import insert_ignore, new_id
 from redleaf.notes import repository as notes_repository
+from redleaf.notes import withheld
 from redleaf.notes.models import Comment, Note
 from redleaf.notifications.models import Notification
 
@@ -135,7 +136,7 @@ def _shown(query: Select, recipient_id: int) -> Select:  # type: ignore[type-arg
             or_(Notification.note_id.is_(None), notes_repository.visible_notes(recipient_id)),
             or_(
                 Notification.comment_id.is_(None),
-                Comment.moderation_state == "visible",
+                and_(Comment.moderation_state == "visible", withheld.readable(Comment.withheld_in)),
                 Comment.author_id == recipient_id,
             ),
         )

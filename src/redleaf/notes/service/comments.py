@@ -74,7 +74,7 @@ async def do_comment(
     session.add(comment)
     await session.flush()
     hidden = await screening.after_store(
-        session, runtime, viewer, verdict, target_type="comment", target_id=comment.id
+        session, runtime, viewer, verdict, target_type="comment", target_id=comment.id, text=body
     )
     if hidden is not None:
         comment.moderation_state = hidden

@@ -196,6 +196,7 @@ async def _screen(
         target_type="note",
         target_id=note.id,
         publishing=publishing,
+        text=text,
     )
     if hidden is not None:
         note.moderation_state = hidden

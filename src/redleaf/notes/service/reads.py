@@ -13,7 +13,7 @@ from redleaf.kit.i18n import get_locale
 from redleaf.kit.pagination import decode_cursor, encode_cursor
 from redleaf.kit.responses import ORJSONResponse
 from redleaf.kit.runtime import Runtime
-from redleaf.notes import repository
+from redleaf.notes import repository, withheld
 from redleaf.notes.cache import ExplorePage, explore_pages
 from redleaf.notes.models import Board, Note, NoteTag
 from redleaf.notes.service.boards import boards_of_owner
@@ -56,12 +56,14 @@ async def explore_page(
     limit: int,
     tag: str | None = None,
 ) -> PageOut:
-    """Public notes, newest first, without authors the viewer blocked, was blocked by, or muted."""
+    """Public notes, newest first, without authors the viewer blocked, was blocked by, or muted,
+    nor notes withheld from readers of the request's locale."""
     viewer_id = viewer.id if viewer else None
     where = [
         Note.state == "published",
         Note.visibility == "public",
         Note.moderation_state == "visible",
+        withheld.readable(Note.withheld_in),
         repository.not_muted(viewer_id),
     ]
     if viewer_id is not None:
