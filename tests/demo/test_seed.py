@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 from redleaf.accounts.models import Account, Follow
 from redleaf.demo.content import Scale, make_plan
 from redleaf.kit.db import utcnow
+from redleaf.kit.jobs.models import Job
 from redleaf.kit.runtime import Runtime
 from redleaf.media.models import Media
+from redleaf.moderation.models import Case
 from redleaf.notes.models import Board, Collect, Comment, Like, Note
 from redleaf.notifications.models import Notification
 from redleaf.seed import DEMO_PASSWORD, seed_demo
@@ -86,6 +88,15 @@ async def test_seed_makes_a_living_site(
     assert picture.status_code == 200 and picture.headers["content-type"].startswith("image/")
     assert any(item["counts"]["likes"] > 0 for item in items)
     assert {item["lang"] for item in items} == {"en", "zh-Hans"}
+
+    # Demo content is not taken for spam: no model checks queued, no case, nobody paused.
+    async with runtime.sessions() as session:
+        checks = await session.scalar(
+            select(func.count()).select_from(Job).where(Job.kind == "moderation.check")
+        )
+        cases = await session.scalar(select(func.count()).select_from(Case))
+        muted = await session.scalar(select(func.count()).where(Account.muted_until.is_not(None)))
+    assert (checks, cases, muted) == (0, 0, 0)
 
     # The demo members sign in with the documented password.
     signed_in = await client.post(

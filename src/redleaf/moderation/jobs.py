@@ -156,7 +156,9 @@ async def _recent_posts(session: AsyncSession, target: Target) -> int | None:
     the database: every process's posts, and a retried job does not count twice)."""
     window = timedelta(seconds=BURST_WINDOW_SECONDS)
     if target.target_type == "note":
-        posted = await session.scalar(select(Note.published_at).where(Note.id == target.target_id))
+        # When the author posted it, not when it published: photos that finish processing
+        # together are not a burst of the author's.
+        posted = await session.scalar(select(Note.created_at).where(Note.id == target.target_id))
         if posted is None:
             return None
         query = (
@@ -164,8 +166,8 @@ async def _recent_posts(session: AsyncSession, target: Target) -> int | None:
             .select_from(Note)
             .where(
                 Note.author_id == target.author_id,
-                Note.published_at > posted - window,
-                Note.published_at <= posted,
+                Note.created_at > posted - window,
+                Note.created_at <= posted,
             )
         )
     elif target.target_type == "comment":

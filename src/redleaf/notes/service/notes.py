@@ -18,7 +18,6 @@ from redleaf.kit.runtime import Runtime
 from redleaf.media import access as media_access
 from redleaf.media import service as media_service
 from redleaf.media.models import Media
-from redleaf.moderation import jobs as moderation_jobs
 from redleaf.moderation import screening
 from redleaf.notes import repository, text
 from redleaf.notes.models import Note, Place
@@ -227,7 +226,7 @@ async def _publish(session: AsyncSession, runtime: Runtime, note: Note, media: l
     await repository.bump_place(session, note.place_id, 1)
     for account_id in await repository.mentioned_ids(session, note.id):
         await _notify_mention(session, runtime, note, account_id)
-    await moderation_jobs.schedule_check(session, "note", note.id)  # the models, after commit
+    await screening.schedule_models(session, runtime, "note", note.id)  # after commit
 
 
 async def _notify_mention(
@@ -299,7 +298,7 @@ async def do_update_note(
         leaving_draft = changes.get("draft") is False and not was_published
         await _screen(session, runtime, author, note, publishing=leaving_draft)
     if was_published:  # new words or photos: the models look again (a no-op if unchanged)
-        await moderation_jobs.schedule_check(session, "note", note.id)
+        await screening.schedule_models(session, runtime, "note", note.id)
     await session.flush()
     return note
 
