@@ -48,6 +48,7 @@ async def create_account(
         password=body.password,
         display_name=body.display_name,
         ui_language=body.ui_language,
+        region=body.region,
     )
     return service.get_me(account)
 

@@ -28,6 +28,9 @@ class Account(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Text in languages the member does not read is shown translated without asking.
     auto_translate: Mapped[bool] = mapped_column(default=False)
+    # ISO 3166-1 alpha-2 ("US", "CN"), or "" when the member has not said: moderation rules
+    # scoped by the author's region read it. Personal: never on the public profile.
+    region: Mapped[str] = mapped_column(String(2), default="", server_default="")
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     role: Mapped[str] = mapped_column(String(16), default="member")
     state: Mapped[str] = mapped_column(String(16), default="active")

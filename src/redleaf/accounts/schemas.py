@@ -15,6 +15,7 @@ class AccountCreate(BaseModel):
     password: StrictStr = Field(max_length=1000)
     display_name: StrictStr | None = Field(default=None, max_length=1000)
     ui_language: StrictStr | None = Field(default=None, max_length=20)
+    region: StrictStr | None = Field(default=None, max_length=2)
 
 
 class AccountUpdate(BaseModel):
@@ -25,6 +26,8 @@ class AccountUpdate(BaseModel):
     languages: list[StrictStr] | None = Field(default=None, max_length=50)
     interests: list[StrictStr] | None = Field(default=None, max_length=100)
     auto_translate: StrictBool | None = None
+    # ISO 3166-1 alpha-2 ("US"), or "" to stop saying.
+    region: StrictStr | None = Field(default=None, max_length=2)
 
 
 class AccountOut(BaseModel):
@@ -39,6 +42,7 @@ class MeOut(AccountOut):
     languages: list[str]
     auto_translate: bool
     interests: list[str]
+    region: str  # the member's own only: ProfileOut never carries it
     role: str
     avatar_url: str
     onboarded: bool

@@ -9,7 +9,9 @@ import re
 import secrets
 import unicodedata
 from datetime import datetime, timedelta
+from functools import cache
 
+from babel import Locale
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,6 +115,32 @@ def check_choices(
     return unique
 
 
+# Babel names groupings and pseudo-locales beside places (EU, UN, XA...): nowhere a member lives.
+_NOT_PLACES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+
+
+@cache
+def region_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes Babel knows as territories (numeric groupings such as 001 and
+    419 are not alpha-2, so they fall out)."""
+    codes = (code for code in Locale("en").territories if isinstance(code, str))
+    return frozenset(c for c in codes if len(c) == 2 and c.isalpha() and c not in _NOT_PLACES)
+
+
+def check_region(value: str) -> str:
+    """The region as stored: a known code, upper-cased (moderation rules match it exactly), or
+    "" when the member does not say."""
+    code = value.strip().upper()
+    if code and code not in region_codes():
+        raise InvalidInput(
+            "Unknown region: %(value)s. Use a two-letter code such as CN or US, or leave it empty.",
+            code="invalid_region",
+            field="region",
+            value=value[:10],
+        )
+    return code
+
+
 # --- sign-up, sign-in, tokens ---------------------------------------------------------------------
 
 
@@ -124,12 +152,14 @@ async def do_signup(
     password: str,
     display_name: str | None = None,
     ui_language: str | None = None,
+    region: str | None = None,
 ) -> Account:
     settings = runtime.settings
     username = normalise_username(username)
     check_username(settings, username)
     name = check_display_name(settings, display_name) if display_name else ""
     language = check_ui_language(ui_language) if ui_language else "en"
+    where = check_region(region) if region else ""
     passwords.check_password(settings, password, username)
     # Hash first, touch the database after: a request waiting for the hash pool holds no
     # database connection (in a sign-up surge the pool ran dry and requests timed out), and one
@@ -144,6 +174,7 @@ async def do_signup(
         password_hash=password_hash,
         ui_language=language,
         languages=["zh"] if language == "zh-Hans" else ["en"],
+        region=where,
     )
     session.add(account)
     try:
@@ -307,6 +338,7 @@ async def do_update_profile(
     languages: list[str] | None = None,
     interests: list[str] | None = None,
     auto_translate: bool | None = None,
+    region: str | None = None,
     runtime: Runtime | None = None,
 ) -> Account:
     """Change what the member asked to change. With `runtime`, a new name or bio passes
@@ -331,6 +363,8 @@ async def do_update_profile(
         )
     if auto_translate is not None:
         account.auto_translate = auto_translate
+    if region is not None:
+        account.region = check_region(region)
     await session.flush()
     if runtime is not None and (account.display_name, account.bio) != before:
         await _screen_profile(session, runtime, account)
@@ -520,6 +554,7 @@ def get_me(account: Account) -> dict[str, object]:
         "languages": account.languages,
         "auto_translate": account.auto_translate,
         "interests": account.interests,
+        "region": account.region,
         "role": account.role,
         "avatar_url": avatar_url(account),
         "onboarded": account.onboarded_at is not None,

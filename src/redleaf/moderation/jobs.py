@@ -80,6 +80,7 @@ class Target:
     since: datetime  # when this version was made (audit entries after it are about it)
     recent_posts: int | None = None
     author_locale: str | None = None
+    author_region: str | None = None
     author_age_hours: float | None = None
 
     @property
@@ -194,6 +195,7 @@ async def _with_author(session: AsyncSession, target: Target) -> Target | None:
         target,
         recent_posts=await _recent_posts(session, target),
         author_locale=author.ui_language,
+        author_region=author.region or None,
         author_age_hours=max(age, 0.0),
     )
 
@@ -223,6 +225,7 @@ def model_verdict(engine: Engine, target: Target, scores: dict[str, float]) -> V
         kind=target.kind,
         text=target.text,
         author_locale=target.author_locale,
+        author_region=target.author_region,
         author_age_hours=target.author_age_hours,
         scores=scores,
     )

@@ -47,7 +47,11 @@ def check(runtime: Runtime, author: Account, kind: str, text: str) -> Verdict:
     """The verdict on `text` by `author`; raises AskToEdit when a rule asks for an edit."""
     age_hours = (utcnow() - author.created_at).total_seconds() / 3600
     content = Content(
-        kind=kind, text=text, author_locale=author.ui_language, author_age_hours=age_hours
+        kind=kind,
+        text=text,
+        author_locale=author.ui_language,
+        author_region=author.region or None,
+        author_age_hours=age_hours,
     )
     verdict = engine_for(runtime).check(content)
     if verdict.action == "ask_edit" and verdict.decisive is not None:

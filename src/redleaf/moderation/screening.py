@@ -88,7 +88,11 @@ async def _withhold(
     The row is the caller's, just flushed: `session.get` finds it without a query."""
     age_hours = (utcnow() - author.created_at).total_seconds() / 3600
     content = Content(
-        kind=target_type, text=text, author_locale=author.ui_language, author_age_hours=age_hours
+        kind=target_type,
+        text=text,
+        author_locale=author.ui_language,
+        author_region=author.region or None,
+        author_age_hours=age_hours,
     )
     locales = pipeline.engine_for(runtime).withheld_locales(content, LOCALES)
     row: Note | Comment | None = await session.get(_WITHHOLDABLE[target_type], target_id)

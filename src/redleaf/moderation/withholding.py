@@ -70,6 +70,7 @@ async def rewithhold_batch(
             kind=table,
             text=_text(row),
             author_locale=author.ui_language if author else None,
+            author_region=(author.region or None) if author else None,
             author_age_hours=age,
         )
         found = withheld.encode(engine.withheld_locales(content, LOCALES))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+from functools import cache
 from typing import Any
 
+from babel import Locale
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
@@ -17,6 +20,7 @@ from redleaf.accounts.models import Account
 from redleaf.accounts.pages.common import end_session, login_redirect
 from redleaf.accounts.vocab import INTERESTS, LANGUAGES
 from redleaf.kit.errors import AppError
+from redleaf.kit.i18n import LOCALES, get_locale
 from redleaf.kit.runtime import get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
 from redleaf.web.forms import (
@@ -35,11 +39,52 @@ router = APIRouter(route_class=UnitOfWorkRoute)
 # Each settings form posts here; all of them need a member, a CSRF token and the write limit.
 WRITE = [Depends(csrf_form), Depends(write_limit)]
 SECTION_FIELDS = {
-    "profile": ("display_name", "bio", "ui_language", "languages", "interests", "auto_translate"),
+    "profile": (
+        "display_name",
+        "bio",
+        "ui_language",
+        "region",
+        "languages",
+        "interests",
+        "auto_translate",
+    ),
     "password": ("current_password", "new_password"),
     "tokens": ("name",),
     "delete": ("password",),
 }
+# Offered first: where most of our members live.
+COMMON_REGIONS = ("CN", "HK", "TW", "MO", "SG", "MY", "US", "CA", "GB", "AU", "NZ", "JP", "KR")
+RegionChoices = tuple[tuple[str, str], ...]
+
+
+def region_choices() -> tuple[RegionChoices, RegionChoices]:
+    """(the common regions, all the others by name), as (code, name) in the page's language."""
+    return _region_choices(get_locale())
+
+
+@cache
+def _region_choices(locale: str) -> tuple[RegionChoices, RegionChoices]:
+    names = Locale.parse(LOCALES[locale]).territories
+    english = Locale("en").territories
+    named = {code: names.get(code) or english[code] for code in service.region_codes()}
+    key = _pinyin_key if locale == "zh-Hans" else _latin_key
+    common = tuple((code, named[code]) for code in COMMON_REGIONS)
+    others = [(code, name) for code, name in named.items() if code not in COMMON_REGIONS]
+    return common, tuple(sorted(others, key=lambda item: key(item[1])))
+
+
+def _latin_key(name: str) -> str:
+    """Accents set aside: "Åland Islands" among the A."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def _pinyin_key(name: str) -> str:
+    """Chinese names in pinyin order, as a Chinese reader looks for them (else by code point)."""
+    try:
+        from pypinyin import lazy_pinyin  # imported when first needed: its dictionary is large
+    except ImportError:
+        return name
+    return " ".join(lazy_pinyin(name)).casefold()
 
 
 async def _settings_page(
@@ -63,6 +108,7 @@ async def _settings_page(
         "new_token": new_token,
         "interest_choices": INTERESTS,
         "language_choices": LANGUAGES,
+        "region_choices": region_choices(),
         "limits": get_runtime(request).settings,
     }
     return page(
@@ -98,6 +144,8 @@ async def save_profile(
         "interests": choices(form, "interests"),
         "auto_translate": form.get("auto_translate") == "on",
     }
+    if "region" in form:  # a form without the field leaves the region as it is
+        values["region"] = text(form, "region")
     try:
         runtime = get_runtime(request)
         await service.do_update_profile(session, runtime.settings, me, runtime=runtime, **values)
