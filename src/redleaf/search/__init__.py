@@ -1,0 +1,1 @@
+"""Search: text analysis, query parsing, indexing and retrieval in English and Chinese."""
