@@ -14,6 +14,15 @@ from redleaf.settings import load_settings
 config = context.config
 
 
+def _include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    """Indexes made for one dialect only (the GIN index of note_search, on PostgreSQL) are not
+    missing on the others."""
+    only = getattr(obj, "_ddl_if", None)
+    return (
+        only is None or only.dialect is None or only.dialect == context.get_context().dialect.name
+    )
+
+
 def _url() -> str:
     return config.attributes.get("database_url") or load_settings().resolved_database_url
 
@@ -25,6 +34,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         target_metadata=metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode rebuilds the table
         compare_type=True,
+        include_object=_include_object,
     )
 
 

@@ -98,6 +98,8 @@ def feature_routers() -> list:  # type: ignore[type-arg]
     from redleaf.notes import pages as notes_pages
     from redleaf.notifications import api as notifications_api
     from redleaf.notifications import pages as notifications_pages
+    from redleaf.search import api as search_api
+    from redleaf.search import pages as search_pages
     from redleaf.translation import api as translation_api
     from redleaf.translation import pages as translation_pages
     from redleaf.web import pages as web_pages
@@ -118,6 +120,8 @@ def feature_routers() -> list:  # type: ignore[type-arg]
         moderation_policy_pages.router,
         moderation_console.router,
         moderation_console_audit.router,
+        search_api.router,
+        search_pages.router,
         notifications_pages.router,
         web_pages.router,
     ]

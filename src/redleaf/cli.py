@@ -30,6 +30,7 @@ class _FeatureCommands(click.Group):
     FEATURES = {
         "translation": "redleaf.translation.cli",
         "moderation": "redleaf.moderation.cli",
+        "reindex": "redleaf.search.cli",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

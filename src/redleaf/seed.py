@@ -39,8 +39,14 @@ async def seed_demo(
             async with runtime.sessions() as session:
                 if await session.scalar(select(func.count()).select_from(Account)):
                     return []
-        return await seed_world(
+        made = await seed_world(
             runtime, DEMO_PASSWORD, scale=scale, progress=progress or _to_stderr
         )
+        # The seeder back-dates what it made after making it: index the finished notes at
+        # once, rather than what the jobs queued on the way saw.
+        from redleaf.search.jobs import rebuild_index
+
+        await rebuild_index(runtime, lambda _count: None)
+        return made
     finally:
         await runtime.close()

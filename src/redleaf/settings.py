@@ -167,6 +167,14 @@ class Settings(BaseSettings):
     moderation_models: Literal["on", "off"] = "on"
     moderation_image_model: Literal["on", "off"] = "on"
 
+    # --- search (docs/adr/0004-embedded-search-backend.md)
+    search_backend: Literal["auto", "tantivy", "postgres"] = "auto"  # auto: by database
+    search_index_dir: Path | None = None  # the Tantivy index; empty: var/search/notes
+    search_index_batch: int = 500  # notes per index commit (one job takes the queued others)
+    search_index_batch_wait_seconds: float = 0.0  # wait for more jobs before a batch
+    search_counters_refresh_seconds: float = 300.0  # likes/collects/comments into the index
+    search_candidates: int = 200  # relevance: the BM25 top-k that the service reranks
+
     # --- media
     media_dir: Path | None = None  # empty: var/media
     image_upload_max_bytes: int = 30_000_000

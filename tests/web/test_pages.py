@@ -156,7 +156,7 @@ async def test_search_page_escapes_the_query(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     assert "<img src=x" not in response.text
     assert "&lt;img src=x onerror=alert(1)&gt;" in response.text
-    assert "Search is being built" in response.text
+    assert "No notes found" in response.text
 
 
 async def test_placeholders_are_honest_empty_states(client: httpx.AsyncClient) -> None:

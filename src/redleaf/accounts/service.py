@@ -445,6 +445,9 @@ async def do_delete_account(
     from redleaf.notes.service import do_forget_member
 
     await do_forget_member(session, account)
+    from redleaf.search.jobs import schedule_author  # their notes leave the search index
+
+    await schedule_author(session, account.id)
     # Tokens, relations, notes, likes, comments and notifications go with it (ON DELETE CASCADE).
     await session.delete(account)
     await session.flush()

@@ -44,6 +44,10 @@ async def set_content_state(
     if row is None or row.moderation_state == state:
         return False
     row.moderation_state = state
+    if target_type == "note":  # held and removed notes leave the search index; allowed return
+        from redleaf.search.jobs import schedule_index  # search reads notes' moderation state
+
+        await schedule_index(session, target_id)
     await session.flush()
     return True
 

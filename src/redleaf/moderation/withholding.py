@@ -24,6 +24,7 @@ from redleaf.moderation.engine import Content, Engine
 from redleaf.notes import withheld
 from redleaf.notes.access import parse_id
 from redleaf.notes.models import Comment, Note
+from redleaf.search.jobs import schedule_index
 
 REWITHHOLD = "moderation.rewithhold"
 BATCH = 500
@@ -76,6 +77,8 @@ async def rewithhold_batch(
         found = withheld.encode(engine.withheld_locales(content, LOCALES))
         if row.withheld_in != found:
             row.withheld_in = found
+            if isinstance(row, Note):  # withheld notes stay out of the search index
+                await schedule_index(session, row.id)
     await session.flush()
     return rows[-1].id
 

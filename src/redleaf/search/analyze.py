@@ -63,6 +63,8 @@ import Stemmer
 
 from redleaf.search.snippet import Match, Segment, snippet
 
+# Bump when analysis changes what terms a text gives: the index asks for `redleaf reindex`.
+ANALYZER_VERSION = "1"
 DICTIONARY_PATH = Path(__file__).resolve().parent / "data" / "dictionary.txt"
 # Frequency given to a dictionary word that rjieba does not know and that has none written.
 DEFAULT_FREQUENCY = 3000

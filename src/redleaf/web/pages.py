@@ -4,7 +4,7 @@ placeholders for parts still being built (chat, the Following feed).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -44,16 +44,6 @@ async def switch_language(
 @router.get("/guidelines")
 async def guidelines(request: Request, me: Account | None = Depends(viewer)) -> Response:
     return page(request, "guidelines.html")
-
-
-@router.get("/search")
-async def search(
-    request: Request,
-    q: str = Query(default="", max_length=100),
-    me: Account | None = Depends(viewer),
-) -> Response:
-    # Full-text search is its own feature; until it lands this page says so plainly.
-    return page(request, "search.html", {"query": q.strip()})
 
 
 # (path, page title, empty-state title, empty-state text, icon)

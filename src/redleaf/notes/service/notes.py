@@ -23,6 +23,7 @@ from redleaf.notes import repository, text
 from redleaf.notes.models import Note, Place
 from redleaf.notes.schemas import NoteCreate, NoteUpdate, PlaceIn
 from redleaf.notifications import service as notifications
+from redleaf.search import jobs as search_jobs
 from redleaf.settings import Settings
 from redleaf.translation.detect import detect, stored_spans
 
@@ -176,6 +177,7 @@ async def do_create_note(
     if not data.draft:
         await _screen(session, runtime, author, note, publishing=True)
         await _submit(session, runtime, author, note, media)
+    await search_jobs.schedule_index(session, note.id)  # indexed if searchable, after commit
     await session.flush()
     return note
 
@@ -299,6 +301,7 @@ async def do_update_note(
         await _screen(session, runtime, author, note, publishing=leaving_draft)
     if was_published:  # new words or photos: the models look again (a no-op if unchanged)
         await screening.schedule_models(session, runtime, "note", note.id)
+    await search_jobs.schedule_index(session, note.id)
     await session.flush()
     return note
 
@@ -344,6 +347,7 @@ async def do_delete_note(session: AsyncSession, runtime: Runtime, note: Note) ->
     if note.state == "published":
         await repository.bump_place(session, note.place_id, -1)
     await repository.forget_note_in_boards(session, note.id)
+    await search_jobs.schedule_index(session, note.id)  # gone: the job deletes it
     await session.delete(note)
     await session.flush()
 
@@ -361,4 +365,5 @@ async def do_settle_media(session: AsyncSession, runtime: Runtime, note_id: int)
         note.error_code = failed.error_code or "media_failed"
     elif all(m.state == "ready" for m in media):
         await _publish(session, runtime, note, media)
+    await search_jobs.schedule_index(session, note.id)
     await session.flush()

@@ -1,0 +1,1 @@
+"""Lexical search backends behind one interface (base.py): Tantivy embedded, PostgreSQL."""
