@@ -149,7 +149,8 @@ async def test_a_note_that_changes_state_leaves_the_index(runtime: Runtime) -> N
 
 async def test_jobs_are_applied_in_batches(runtime: Runtime) -> None:
     mei = await member(runtime)
-    notes = [await make_note(runtime, mei, title=f"Hangzhou tea {n}") for n in range(30)]
+    for n in range(30):
+        await make_note(runtime, mei, title=f"Hangzhou tea {n}")
     ran = await run_jobs(runtime)  # the notes' service queued one job each
     assert ran < 30  # the first job took the others into its batch
     assert len(await found(runtime, "hangzhou", limit=100)) == 30
