@@ -7,6 +7,7 @@ from redleaf.media import models as media_models  # noqa: F401
 from redleaf.moderation import models as moderation_models  # noqa: F401
 from redleaf.notes import models as notes_models  # noqa: F401
 from redleaf.notifications import models as notifications_models  # noqa: F401
+from redleaf.search import models as search_models  # noqa: F401
 from redleaf.search import pg_models as search_pg_models  # noqa: F401
 from redleaf.translation import models as translation_models  # noqa: F401
 
