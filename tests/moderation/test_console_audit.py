@@ -6,12 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
-import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from redleaf.kit.db import commit, utcnow
@@ -24,20 +21,8 @@ from tests.moderation.console_helpers import (
     Reporters,
     SignIn,
     post_from,
-    signed_in_browsers,
 )
 from tests.notes.factories import make_note
-
-
-@pytest.fixture
-async def sign_in(app: FastAPI, runtime: Runtime) -> AsyncIterator[SignIn]:
-    async with signed_in_browsers(app, runtime) as make:
-        yield make
-
-
-@pytest.fixture
-def reporters(client: httpx.AsyncClient, runtime: Runtime) -> Reporters:
-    return Reporters(client, runtime)
 
 
 async def _decided_history(

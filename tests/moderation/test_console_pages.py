@@ -6,7 +6,6 @@ audit log and the counts: test_console_audit.py)."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -31,21 +30,8 @@ from tests.moderation.console_helpers import (
     opened_ago,
     post_from,
     reload_case,
-    signed_in_browsers,
 )
 from tests.notes.factories import make_note
-
-
-@pytest.fixture
-async def sign_in(app: FastAPI, runtime: Runtime) -> AsyncIterator[SignIn]:
-    async with signed_in_browsers(app, runtime) as make:
-        yield make
-
-
-@pytest.fixture
-def reporters(client: httpx.AsyncClient, runtime: Runtime) -> Reporters:
-    return Reporters(client, runtime)
-
 
 # --- the queue ------------------------------------------------------------------------------------
 

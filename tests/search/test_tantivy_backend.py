@@ -19,13 +19,12 @@ from pathlib import Path
 import pytest
 
 from redleaf.search.analyze import tokens_for_index
-from redleaf.search.backends.base import Clause, IndexedNote, LexicalQuery, Near
+from redleaf.search.backends.base import Clause, IndexedNote, LexicalQuery, Near, sort_value
 from redleaf.search.backends.tantivy_backend import (
     ANALYZER_VERSION,
     POINTER,
     TantivyBackend,
 )
-from redleaf.search.backends.tantivy_query import sort_value
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
 

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from redleaf.accounts.auth import require_role, require_viewer
 from redleaf.accounts.limits import write_limit
 from redleaf.accounts.models import Account
-from redleaf.kit.errors import NotFound
 from redleaf.kit.i18n import gettext
 from redleaf.kit.runtime import get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
@@ -117,7 +116,7 @@ async def appeal_decision(
 ) -> dict[str, Any]:
     key = parse_id(decision_id)
     if key is None:
-        raise NotFound("We could not find that decision.", code="decision_not_found")
+        raise appeals.decision_not_found()
     appeal = await appeals.do_appeal(session, get_runtime(request), me, key, body.text)
     return _appeal_out(appeal)
 
@@ -243,7 +242,7 @@ async def review_appeal(
 ) -> dict[str, Any]:
     key = parse_id(appeal_id)
     if key is None:
-        raise NotFound("We could not find that appeal.", code="appeal_not_found")
+        raise appeals.appeal_not_found()
     appeal = await appeals.do_review(
         session, get_runtime(request), me, key, outcome=body.outcome, response=body.response
     )

@@ -24,8 +24,8 @@ def decision_not_found() -> NotFound:
     return NotFound("We could not find that decision.", code="decision_not_found")
 
 
-def appealable(decision: Decision) -> bool:
-    return decision.action != "allow" and decision.state == "in_force"
+def appeal_not_found() -> NotFound:
+    return NotFound("We could not find that appeal.", code="appeal_not_found")
 
 
 async def do_appeal(
@@ -95,7 +95,7 @@ async def do_review(
     )
     appeal = await session.get(Appeal, appeal_id)
     if appeal is None:
-        raise NotFound("We could not find that appeal.", code="appeal_not_found")
+        raise appeal_not_found()
     decision = await session.get(Decision, appeal.decision_id)
     if decision is None:
         raise decision_not_found()

@@ -73,13 +73,3 @@ async def release(session: AsyncSession, moderator: Account, case_id: int) -> No
         .execution_options(synchronize_session=False)
     )
     await audit.record(session, moderator, "case.released", case_id=case_id)
-
-
-def claimed_by_other(case: Case, moderator: Account) -> bool:
-    """Whether someone else holds the case now (the console greys its actions out)."""
-    return (
-        case.claimed_by is not None
-        and case.claimed_by != moderator.id
-        and case.claimed_until is not None
-        and case.claimed_until > utcnow()
-    )

@@ -25,7 +25,7 @@ from redleaf.accounts.limits import write_limit
 from redleaf.accounts.models import Account
 from redleaf.accounts.pages.common import login_redirect
 from redleaf.kit.db import commit
-from redleaf.kit.errors import AppError, Forbidden, InvalidInput, NotFound
+from redleaf.kit.errors import AppError, Forbidden, InvalidInput
 from redleaf.kit.i18n import get_locale, gettext, lazy, ngettext
 from redleaf.kit.runtime import Runtime, get_runtime
 from redleaf.kit.uow import UnitOfWorkRoute, db
@@ -327,13 +327,18 @@ async def case_page(
 
 
 async def _onwards(
-    request: Request, session: AsyncSession, me: Account, key: int, view: str
+    request: Request,
+    session: AsyncSession,
+    me: Account,
+    key: int,
+    view: str,
+    notice: str | None = "saved",
 ) -> Response:
     """To the next case of the view after this one (a work queue), or back to the queue."""
     case = await session.get(Case, key)
     following = await console.next_case(session, me, view, after=case)
     return redirect(
-        request, _case_url(following, view) if following else _queue_url(view), notice="saved"
+        request, _case_url(following, view) if following else _queue_url(view), notice=notice
     )
 
 
@@ -377,10 +382,7 @@ async def release(
     if await session.get(Case, key) is None:
         raise claims.case_not_found()
     await claims.release(session, me, key)
-    view = _view(text(form, "view"))
-    case = await session.get(Case, key)
-    following = await console.next_case(session, me, view, after=case)
-    return redirect(request, _case_url(following, view) if following else _queue_url(view))
+    return await _onwards(request, session, me, key, _view(text(form, "view")), notice=None)
 
 
 @router.post("/mod/appeals/{appeal_id}/review", dependencies=WRITE)
@@ -394,7 +396,7 @@ async def review(
     key = parse_id(appeal_id)
     case_id = await console.case_of_appeal(session, key) if key is not None else None
     if key is None or case_id is None:
-        raise NotFound("We could not find that appeal.", code="appeal_not_found")
+        raise appeals.appeal_not_found()
     view = _view(text(form, "view"))
     values = {name: text(form, name) for name in REVIEW_FIELDS}
     try:

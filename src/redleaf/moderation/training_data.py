@@ -45,35 +45,48 @@ def label_of(decision: Decision) -> str | None:
 
 
 async def decision_rows(session: AsyncSession, limit: int = MAX_ROWS) -> list[tuple[str, str]]:
-    """(label, text) for the newest `limit` decisions whose content still exists."""
+    """(label, text) for the newest `limit` decisions whose content still exists (the texts
+    read in one query per kind of target, not one per decision)."""
     query = (
         select(Decision, Case)
         .join(Case, Case.id == Decision.case_id)
         .order_by(Decision.created_at.desc())
         .limit(limit)
     )
+    labelled = [
+        (label, case)
+        for decision, case in (await session.execute(query)).all()
+        if (label := label_of(decision)) is not None
+    ]
+    texts = await _texts(session, [case for _label, case in labelled])
     rows = []
-    for decision, case in (await session.execute(query)).all():
-        label = label_of(decision)
-        if label is None:
-            continue
-        text = await _text_of(session, case.target_type, case.target_id)
+    for label, case in labelled:
+        text = texts.get((case.target_type, case.target_id), "")
         if text:
             rows.append((label, text))
     return rows
 
 
-async def _text_of(session: AsyncSession, target_type: str, target_id: int) -> str:
-    if target_type == "note":
-        note = await session.get(Note, target_id)
-        return f"{note.title}\n{note.body}".strip() if note else ""
-    if target_type == "comment":
-        comment = await session.get(Comment, target_id)
-        return comment.body if comment else ""
-    if target_type == "user":
-        account = await session.get(Account, target_id)
-        return f"{account.display_name}\n{account.bio}".strip() if account else ""
-    return ""
+async def _texts(session: AsyncSession, cases: list[Case]) -> dict[tuple[str, int], str]:
+    wanted: dict[str, set[int]] = {}
+    for case in cases:
+        wanted.setdefault(case.target_type, set()).add(case.target_id)
+    found: dict[tuple[str, int], str] = {}
+    for chunk in _chunks(wanted.get("note", set())):
+        for note in await session.scalars(select(Note).where(Note.id.in_(chunk))):
+            found[("note", note.id)] = f"{note.title}\n{note.body}".strip()
+    for chunk in _chunks(wanted.get("comment", set())):
+        for comment in await session.scalars(select(Comment).where(Comment.id.in_(chunk))):
+            found[("comment", comment.id)] = comment.body
+    for chunk in _chunks(wanted.get("user", set())):
+        for account in await session.scalars(select(Account).where(Account.id.in_(chunk))):
+            found[("user", account.id)] = f"{account.display_name}\n{account.bio}".strip()
+    return found
+
+
+def _chunks(ids: set[int], size: int = 500) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[start : start + size] for start in range(0, len(ordered), size)]
 
 
 def source_for(settings: Settings) -> Iterable[tuple[str, str]]:

@@ -33,7 +33,7 @@ from redleaf.notes.models import Note
 from redleaf.notes.service.present import notes_out
 from redleaf.search import query as query_parser
 from redleaf.search.analyze import highlight
-from redleaf.search.backends.base import SORTS, Clause, Hit, LexicalQuery, Sort
+from redleaf.search.backends.base import SORTS, Clause, Hit, LexicalQuery, Sort, sort_value
 
 FRESHNESS, FRESHNESS_DAYS = 0.15, 30.0
 ENGAGEMENT, ENGAGEMENT_SCALE = 0.10, 1000.0
@@ -131,14 +131,6 @@ def rerank(hits: list[Hit]) -> list[Hit]:
     return sorted(hits, key=lambda hit: (-score(hit), -hit.id))
 
 
-_SORT_VALUE = {
-    "latest": lambda hit: int(hit.created_at.timestamp() * 1_000_000),
-    "likes": lambda hit: hit.like_count,
-    "collects": lambda hit: hit.collect_count,
-    "comments": lambda hit: hit.comment_count,
-}
-
-
 async def search_notes(
     session: AsyncSession, runtime: Runtime, viewer: Account | None, request: SearchRequest
 ) -> PageOut:
@@ -166,7 +158,7 @@ async def search_notes(
         page = page[:limit]
         last = page[-1] if page else None
         next_cursor = (
-            encode_cursor(str(_SORT_VALUE[sort](last)), str(last.id)) if more and last else None
+            encode_cursor(str(sort_value(last, sort)), str(last.id)) if more and last else None
         )
     items = await _cards(session, runtime, viewer, [hit.id for hit in page], parsed)
     return items, next_cursor

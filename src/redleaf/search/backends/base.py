@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 Sort = Literal["relevance", "latest", "likes", "collects", "comments"]
@@ -81,6 +81,35 @@ class Hit:
     like_count: int = 0
     collect_count: int = 0
     comment_count: int = 0
+
+
+# The keyset unit of each sort: the field a hit carries it in (`latest`: Unix microseconds).
+SORT_FIELDS: dict[str, str] = {
+    "latest": "created_at",
+    "likes": "like_count",
+    "collects": "collect_count",
+    "comments": "comment_count",
+}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(value: datetime) -> int:
+    """A datetime as Unix microseconds, exactly (naive means UTC; floats would round)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - EPOCH) // timedelta(microseconds=1)
+
+
+def from_micros(value: int) -> datetime:
+    return EPOCH + timedelta(microseconds=value)
+
+
+def sort_value(hit: Hit, sort: Sort) -> int:
+    """The first half of a keyset `after` for `sort`, from the last hit of a page; every
+    backend and the service's cursors use this unit."""
+    if sort == "latest":
+        return micros(hit.created_at)
+    return int(getattr(hit, SORT_FIELDS[sort]))
 
 
 @dataclass

@@ -30,7 +30,6 @@ import functools
 import math
 import typing
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -62,6 +61,7 @@ from redleaf.search.backends.base import (
     IndexedNote,
     LexicalQuery,
     Progress,
+    from_micros,
 )
 from redleaf.search.pg_models import NoteSearch
 
@@ -77,7 +77,6 @@ RANK_NORMALIZATION = 0  # none (1: rank / (1 + log(length)), 10-20% slower)
 BATCH = 2000
 EARTH_KM = 6371.0088
 KM_PER_DEGREE = math.pi * EARTH_KM / 180
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class _TsQuery(TSQUERY):
@@ -151,14 +150,6 @@ def tsquery(query: LexicalQuery, *, exclusions: bool = True) -> str:
         return ""
     negative = [part for part in map(_clause, query.must_not) if part] if exclusions else []
     return " & ".join(positive + ["!" + part for part in negative])
-
-
-def _micros(value: datetime) -> int:
-    return (value - EPOCH) // timedelta(microseconds=1)
-
-
-def _from_micros(value: int) -> datetime:
-    return EPOCH + timedelta(microseconds=value)
 
 
 def _near(lat: float, lon: float, km: float) -> ColumnElement[bool]:
@@ -311,7 +302,7 @@ class PostgresBackend:
             column = _SORT_COLUMN[query.sort]
             if query.after is not None:
                 value, last_id = query.after
-                bound: Any = _from_micros(value) if query.sort == "latest" else value
+                bound: Any = from_micros(value) if query.sort == "latest" else value
                 conditions.append(tuple_(column, _c.note_id) < tuple_(bound, last_id))
             statement = (
                 select(*columns, literal(0.0, Float).label("score"))

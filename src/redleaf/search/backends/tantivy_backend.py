@@ -49,8 +49,15 @@ import tantivy
 
 from redleaf.search import analyze
 from redleaf.search.backends import tantivy_query
-from redleaf.search.backends.base import BackendStats, Hit, IndexedNote, LexicalQuery, Progress
-from redleaf.search.backends.tantivy_query import KIND_CODES, TEXT_FIELDS, micros
+from redleaf.search.backends.base import (
+    BackendStats,
+    Hit,
+    IndexedNote,
+    LexicalQuery,
+    Progress,
+    micros,
+)
+from redleaf.search.backends.tantivy_query import KIND_CODES, TEXT_FIELDS
 
 __all__ = ["ANALYZER_VERSION", "POINTER", "TantivyBackend", "WriterBusy", "build_schema"]
 

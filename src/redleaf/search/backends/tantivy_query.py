@@ -19,46 +19,26 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import tantivy
 
-from redleaf.search.backends.base import Clause, Hit, LexicalQuery, Sort
+from redleaf.search.backends.base import (
+    SORT_FIELDS,
+    Clause,
+    Hit,
+    LexicalQuery,
+    from_micros,
+    micros,
+)
 
 TITLE_BOOST = 2.0
 TEXT_FIELDS = ("title", "body", "tags", "place")
 KIND_CODES = {"image": 0, "video": 1, "text": 2}
-SORT_FIELDS: dict[str, str] = {
-    "latest": "created_at",
-    "likes": "like_count",
-    "collects": "collect_count",
-    "comments": "comment_count",
-}
 EARTH_KM = 6371.0088
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Occur, Query, FieldType = tantivy.Occur, tantivy.Query, tantivy.FieldType
 Keep = Callable[[tantivy.Searcher, list[tantivy.DocAddress]], list[bool]]
-
-
-def micros(value: datetime) -> int:
-    """A datetime as Unix microseconds (naive means UTC): the unit of `created_at` here."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return (value - EPOCH) // timedelta(microseconds=1)
-
-
-def from_micros(value: int) -> datetime:
-    return EPOCH + timedelta(microseconds=value)
-
-
-def sort_value(hit: Hit, sort: Sort) -> int:
-    """The first half of a keyset `after` for `sort`, from the last hit of a page (for
-    `latest`, Unix microseconds, as the service's cursors and the PostgreSQL backend use)."""
-    if sort == "latest":
-        return micros(hit.created_at)
-    return int(getattr(hit, SORT_FIELDS[sort]))
 
 
 @dataclass
